@@ -1,0 +1,123 @@
+"""Converters from raw YAML values to typed values, shared by knowledge and config.
+
+Each raises Invalid with a message an admin can act on; the caller adds FILE:LINE.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from datetime import date, datetime, time, timedelta
+from typing import Any, Callable
+from zoneinfo import ZoneInfo
+
+ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+DURATION_RE = re.compile(r"^\s*(\d+)\s*([wdhm])\s*$")
+NETWORK_TZ = ZoneInfo("Europe/Amsterdam")   # where an all-day event's day begins
+_UNITS = {"w": "weeks", "d": "days", "h": "hours", "m": "minutes"}
+
+
+class Invalid(Exception):
+    """A single value is wrong; the message says how, for an admin to read."""
+
+def text(value: Any) -> str:
+    if isinstance(value, bool) or value is None or isinstance(value, (dict, list)):
+        raise Invalid(f"expected text, got {kind_of(value)}")
+    cleaned = str(value).strip()
+    if not cleaned:
+        raise Invalid("must not be empty")
+    return cleaned
+
+
+def ident(value: Any) -> str:
+    if not isinstance(value, str) or not ID_RE.match(value):
+        raise Invalid(
+            f"{value!r} is not a valid id (lowercase letters, digits and '-', e.g. 'topaz-addendum')"
+        )
+    return value
+
+
+def texts(value: Any) -> tuple[str, ...]:
+    if isinstance(value, str):
+        raise Invalid(f"expected a list, e.g. [{value}]")
+    if not isinstance(value, list):
+        raise Invalid(f"expected a list, got {kind_of(value)}")
+    return tuple(text(v) for v in value)
+
+
+def idents(value: Any) -> tuple[str, ...]:
+    if isinstance(value, str):
+        raise Invalid(f"expected a list of ids, e.g. [{value}]")
+    if not isinstance(value, list):
+        raise Invalid(f"expected a list of ids, got {kind_of(value)}")
+    return tuple(ident(v) for v in value)
+
+
+def one_of(*allowed: str) -> Callable[[Any], str]:
+    def check(value: Any) -> str:
+        if value not in allowed:
+            raise Invalid(f"{value!r} is not one of: {', '.join(allowed)}{did_you_mean(value, allowed)}")
+        return value
+    return check
+
+
+def year(value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not 1900 <= value <= 2100:
+        raise Invalid(f"expected a year like 2019, got {value!r}")
+    return value
+
+
+def url(value: Any) -> str:
+    address = text(value)
+    if not re.match(r"^https?://\S+$", address):
+        raise Invalid(f"{address!r} is not a web address (http:// or https://)")
+    return address
+
+
+def moment(value: Any) -> tuple[datetime, bool]:
+    """ISO 8601 with offset, or a date alone (all-day)."""
+    if isinstance(value, str):
+        try:
+            value = datetime.fromisoformat(value.strip()) if "T" in value or " " in value.strip() else date.fromisoformat(value.strip())
+        except ValueError:
+            raise Invalid(f"{value!r} is not a date or ISO 8601 time like 2026-11-12T10:00:00+01:00") from None
+    if isinstance(value, datetime):
+        if value.tzinfo is None:
+            raise Invalid(f"{value.isoformat()} has no UTC offset; write it like 2026-11-12T10:00:00+01:00")
+        return value, False
+    if isinstance(value, date):
+        return datetime.combine(value, time(0, 0), tzinfo=NETWORK_TZ), True
+    raise Invalid(f"expected a date or time like 2026-11-12T10:00:00+01:00, got {kind_of(value)}")
+
+
+def durations(value: Any) -> tuple[timedelta, ...]:
+    if not isinstance(value, list):
+        raise Invalid(f"expected a list of lead times like [7d, 1d, 2h], got {kind_of(value)}")
+    out = []
+    for item in value:
+        match = DURATION_RE.match(str(item))
+        if not match:
+            raise Invalid(f"{item!r} is not a lead time; use a number and w, d, h or m, e.g. 7d or 2h")
+        out.append(timedelta(**{_UNITS[match.group(2)]: int(match.group(1))}))
+    return tuple(sorted(out, reverse=True))
+
+
+def kind_of(value: Any) -> str:
+    if value is None:
+        return "nothing"
+    if isinstance(value, bool):
+        return "yes/no"
+    if isinstance(value, (int, float)):
+        return "a number"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    return "text"
+
+
+def did_you_mean(word: Any, options: Any) -> str:
+    close = difflib.get_close_matches(str(word), [str(o) for o in options], n=1, cutoff=0.6)
+    return f" (did you mean '{close[0]}'?)" if close else ""
+
+

@@ -1,0 +1,258 @@
+"""Load and validate the knowledge directory into an immutable snapshot.
+
+Validation collects every problem (not just the first) so an admin can fix a
+whole edit in one go; a directory with any problem yields no snapshot at all,
+which is what lets a running bot keep its last good knowledge.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable
+
+from bot.model import (
+    ORGANISATION_KINDS,
+    SHARE_LEVELS,
+    Contact,
+    Event,
+    Example,
+    Knowledge,
+    Organisation,
+    Team,
+    Theme,
+    frozen_map,
+)
+from bot.fields import (
+    Invalid,
+    did_you_mean,
+    durations,
+    ident,
+    idents,
+    kind_of,
+    moment,
+    one_of,
+    text,
+    texts,
+    url,
+    year,
+)
+from bot.yamlsrc import LinedDict, LinedList, Problem, YamlError, load_yaml
+
+
+
+class KnowledgeError(Exception):
+    """The directory is invalid; `problems` lists every FILE:LINE: message."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__("\n".join(str(p) for p in problems))
+        self.problems = problems
+
+
+# --- the schema: one table per kind ---------------------------------------
+
+@dataclass(frozen=True)
+class _Field:
+    convert: Callable[[Any], Any]
+    required: bool = False
+    ref: str | None = None      # kind whose ids this field refers to
+
+
+_KINDS: dict[str, tuple[str, type, dict[str, _Field]]] = {
+    # top-level key: (file, model class, fields)
+    "organisations": ("organisations.yaml", Organisation, {
+        "id": _Field(ident, True), "name": _Field(text, True),
+        "kind": _Field(one_of(*ORGANISATION_KINDS), True), "aliases": _Field(texts),
+        "region": _Field(text), "url": _Field(url),
+    }),
+    "contacts": ("contacts.yaml", Contact, {
+        "id": _Field(ident, True), "name": _Field(text, True),
+        "organisation": _Field(ident, True, "organisations"), "role": _Field(text),
+        "matrix_id": _Field(text), "email": _Field(text), "expertise": _Field(texts),
+        "themes": _Field(idents, ref="themes"), "share": _Field(one_of(*SHARE_LEVELS)),
+    }),
+    "examples": ("examples.yaml", Example, {
+        "id": _Field(ident, True), "title": _Field(text, True),
+        "organisation": _Field(ident, True, "organisations"), "summary": _Field(text, True),
+        "themes": _Field(idents, ref="themes"), "keywords": _Field(texts),
+        "contacts": _Field(idents, ref="contacts"), "year": _Field(year), "url": _Field(url),
+    }),
+    "themes": ("vocabulary.yaml", Theme, {
+        "id": _Field(ident, True), "name": _Field(text, True), "aliases": _Field(texts),
+    }),
+    "teams": ("teams.yaml", Team, {
+        "id": _Field(ident, True), "name": _Field(text, True), "room": _Field(text, True),
+        "themes": _Field(idents, ref="themes"),
+    }),
+    "events": ("events.yaml", Event, {
+        "id": _Field(ident, True), "title": _Field(text, True), "start": _Field(moment, True),
+        "end": _Field(moment), "location": _Field(text), "description": _Field(text),
+        "teams": _Field(idents, ref="teams"), "announce": _Field(durations), "url": _Field(url),
+    }),
+}
+_FILES: dict[str, tuple[str, ...]] = {
+    "organisations.yaml": ("organisations",),
+    "contacts.yaml": ("contacts",),
+    "examples.yaml": ("examples",),
+    "vocabulary.yaml": ("themes", "synonyms"),
+    "teams.yaml": ("teams",),
+    "events.yaml": ("events",),
+}
+MATRIX_ID_RE = re.compile(r"^@[a-z0-9._=\-/+]+:[A-Za-z0-9.\-]+(:\d+)?$")
+EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+class _Collector:
+    """Gathers entries and problems across the directory's files."""
+
+    def __init__(self, directory: Path) -> None:
+        self.directory = directory
+        self.problems: list[Problem] = []
+        self.entries: dict[str, dict[str, object]] = {kind: {} for kind in _KINDS}
+        self.seen_ids: dict[str, dict[str, int]] = {kind: {} for kind in _KINDS}   # id -> line, valid or not
+        self.refs: list[tuple[str, int, str, str, str]] = []   # file, line, kind, id, field label
+        self.synonyms: list[tuple[str, ...]] = []
+
+    def problem(self, file: str, line: int, message: str) -> None:
+        self.problems.append(Problem(file, line, message))
+
+    def read_file(self, filename: str, keys: tuple[str, ...]) -> None:
+        path = self.directory / filename
+        if not path.exists():
+            return
+        try:
+            data = load_yaml(path, filename)
+        except YamlError as exc:
+            self.problems.append(exc.problem)
+            return
+        if data is None:
+            return
+        if not isinstance(data, LinedDict):
+            self.problem(filename, getattr(data, "line", 1), f"expected a mapping with {' and '.join(repr(k) for k in keys)} at the top")
+            return
+        for key, value in data.items():
+            line = data.line_of(key)
+            if key not in keys:
+                self.problem(filename, line, f"unknown top-level key {key!r}{did_you_mean(key, keys)}; this file holds {', '.join(keys)}")
+            elif value is None:
+                continue
+            elif not isinstance(value, LinedList):
+                self.problem(filename, line, f"{key!r} must be a list of entries")
+            elif key == "synonyms":
+                self.read_synonyms(filename, value)
+            else:
+                for item, item_line in zip(value, value.lines):
+                    self.read_entry(filename, key, item, item_line)
+
+    def read_synonyms(self, filename: str, groups: LinedList) -> None:
+        for group, line in zip(groups, groups.lines):
+            try:
+                terms = texts(group)
+            except Invalid as exc:
+                self.problem(filename, line, f"synonym group: {exc}")
+                continue
+            if len(terms) < 2:
+                self.problem(filename, line, "a synonym group needs at least two terms")
+                continue
+            self.synonyms.append(terms)
+
+    def read_entry(self, filename: str, kind: str, item: Any, line: int) -> None:
+        _, model, fields = _KINDS[kind]
+        singular = kind[:-1]
+        if not isinstance(item, LinedDict):
+            self.problem(filename, line, f"each {singular} must be a mapping of fields (id: …, name: …), got {kind_of(item)}")
+            return
+        values: dict[str, Any] = {}
+        ok = True
+        for key, raw in item.items():
+            at = item.line_of(key)
+            spec = fields.get(key)
+            if spec is None:
+                self.problem(filename, at, f"unknown field {key!r} in {singular}{did_you_mean(key, fields)}")
+                ok = False
+                continue
+            if raw is None and not spec.required:
+                continue
+            try:
+                values[key] = spec.convert(raw)
+            except Invalid as exc:
+                self.problem(filename, at, f"{singular} field {key!r}: {exc}")
+                ok = False
+                continue
+            if spec.ref:
+                targets = values[key] if isinstance(values[key], tuple) else (values[key],)
+                for target in targets:
+                    if not (kind == "events" and key == "teams" and target == "all"):
+                        self.refs.append((filename, at, spec.ref, target, f"{singular} field {key!r}"))
+        for key, spec in fields.items():
+            if spec.required and key not in item:
+                self.problem(filename, item.line, f"{singular} is missing required field {key!r}")
+                ok = False
+        ok = self.check_details(filename, kind, item, values) and ok
+        entry_id = values.get("id")
+        if entry_id in self.seen_ids[kind]:
+            self.problem(filename, item.line_of("id"), f"duplicate {singular} id {entry_id!r} (first at line {self.seen_ids[kind][entry_id]})")
+            return
+        if entry_id:
+            self.seen_ids[kind][entry_id] = item.line
+        if not ok:
+            return
+        if kind == "events":
+            values["start"], values["all_day"] = values["start"]
+            if "end" in values:
+                values["end"] = values["end"][0]
+        self.entries[kind][entry_id] = model(**values)
+
+    def check_details(self, filename: str, kind: str, item: LinedDict, values: dict[str, Any]) -> bool:
+        """Checks across fields of one entry, beyond single-value types."""
+        ok = True
+        if kind == "contacts":
+            if "matrix_id" in values and not MATRIX_ID_RE.match(values["matrix_id"]):
+                self.problem(filename, item.line_of("matrix_id"), f"{values['matrix_id']!r} is not a Matrix user id like @eva:example.org")
+                ok = False
+            if "email" in values and not EMAIL_RE.match(values["email"]):
+                self.problem(filename, item.line_of("email"), f"{values['email']!r} is not an e-mail address")
+                ok = False
+        if kind == "events" and "start" in values and "end" in values and values["end"][0] < values["start"][0]:
+            self.problem(filename, item.line_of("end"), "event ends before it starts")
+            ok = False
+        return ok
+
+    def resolve_references(self) -> None:
+        for filename, line, kind, target, label in self.refs:
+            if target not in self.seen_ids[kind]:
+                self.problem(filename, line, f"{label}: unknown {kind[:-1]} id {target!r}{did_you_mean(target, self.entries[kind])}")
+
+    def unexpected_files(self) -> None:
+        for path in sorted(self.directory.glob("*.y*ml")):
+            if path.name not in _FILES:
+                self.problem(path.name, 1, f"unknown knowledge file{did_you_mean(path.name, _FILES)}; expected one of {', '.join(_FILES)}")
+
+
+def validate_knowledge(directory: Path) -> tuple[Knowledge | None, list[Problem]]:
+    """Read the whole directory; return the snapshot, or None and every problem."""
+    directory = Path(directory)
+    if not directory.is_dir():
+        return None, [Problem(str(directory), 0, "knowledge directory not found")]
+    collector = _Collector(directory)
+    for filename, keys in _FILES.items():
+        collector.read_file(filename, keys)
+    collector.unexpected_files()
+    collector.resolve_references()
+    if collector.problems:
+        problems = sorted(collector.problems, key=lambda p: (p.file, p.line))
+        return None, problems
+    snapshot = Knowledge(
+        **{kind: frozen_map(entries) for kind, entries in collector.entries.items()},
+        synonyms=tuple(collector.synonyms),
+    )
+    return snapshot, []
+
+
+def load_knowledge(directory: Path) -> Knowledge:
+    """The snapshot, or KnowledgeError listing every problem."""
+    snapshot, problems = validate_knowledge(directory)
+    if snapshot is None:
+        raise KnowledgeError(problems)
+    return snapshot

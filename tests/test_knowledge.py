@@ -1,0 +1,153 @@
+"""Validating the admins' YAML: every problem named by file and line; bad edits change nothing."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from bot.knowledge_state import KnowledgeState
+from bot.loader import validate_knowledge
+from tests.conftest import SAMPLE
+
+
+@pytest.fixture
+def kdir(tmp_path: Path) -> Path:
+    target = tmp_path / "knowledge"
+    shutil.copytree(SAMPLE, target)
+    return target
+
+
+def write(directory: Path, name: str, text: str) -> None:
+    (directory / name).write_text(text, encoding="utf-8")
+
+
+def messages(directory: Path) -> list[str]:
+    knowledge, problems = validate_knowledge(directory)
+    assert knowledge is None
+    return [str(p) for p in problems]
+
+
+def test_sample_knowledge_is_valid_and_complete():
+    knowledge, problems = validate_knowledge(SAMPLE)
+    assert problems == []
+    counts = knowledge.counts()
+    assert counts["examples"] >= 10 and counts["contacts"] >= 8 and counts["events"] >= 3
+    for contact in knowledge.contacts.values():
+        assert contact.email is None or contact.email.endswith("@example.org")
+        assert contact.matrix_id is None or contact.matrix_id.endswith(":example.org")
+
+
+def test_each_problem_is_named_with_file_and_line(tmp_path: Path):
+    write(tmp_path, "organisations.yaml", """\
+organisations:
+  - id: topaz
+    name: Topaz
+    kind: zorgaanbieder
+  - id: Topaz Two
+    name: Topaz
+    kind: ziekenhuis
+  - id: topaz
+    name: Dubbel
+    kind: partner
+    regoin: Leiden
+""")
+    write(tmp_path, "contacts.yaml", """\
+contacts:
+  - id: eva
+    name: Eva
+    organisation: topazz
+    share: everyone
+    expertise: addendumafspraken
+  - id: piet
+    organisation: topaz
+    matrix_id: piet@example.org
+""")
+    write(tmp_path, "events.yaml", """\
+events:
+  - id: dag
+    title: Inspiratiedag
+    start: 2026-13-01
+  - id: later
+    title: Later
+    start: 2027-01-10T10:00:00
+    announce: [7 days]
+""")
+    found = messages(tmp_path)
+    expected = [
+        "organisations.yaml:5: organisation field 'id': 'Topaz Two' is not a valid id",
+        "organisations.yaml:7: organisation field 'kind': 'ziekenhuis' is not one of",
+        "organisations.yaml:8: duplicate organisation id 'topaz'",
+        "organisations.yaml:11: unknown field 'regoin' in organisation (did you mean 'region'?)",
+        "contacts.yaml:4: contact field 'organisation': unknown organisation id 'topazz' (did you mean 'topaz'?)",
+        "contacts.yaml:5: contact field 'share': 'everyone' is not one of: public, network, private",
+        "contacts.yaml:6: contact field 'expertise': expected a list",
+        "contacts.yaml:7: contact is missing required field 'name'",
+        "contacts.yaml:9: 'piet@example.org' is not a Matrix user id",
+        "events.yaml:4: event field 'start'",
+        "events.yaml:7: event field 'start': 2027-01-10T10:00:00 has no UTC offset",
+        "events.yaml:8: event field 'announce': '7 days' is not a lead time",
+    ]
+    for wanted in expected:
+        assert any(line.startswith(wanted) for line in found), f"missing {wanted!r} in {found}"
+
+
+def test_yaml_syntax_error_names_the_line(kdir: Path):
+    write(kdir, "examples.yaml", "examples:\n  - id: a\n    title: [unclosed\n    summary: x\n")
+    [problem] = messages(kdir)
+    assert problem.startswith("examples.yaml:") and "YAML syntax error" in problem
+
+
+def test_unknown_top_level_key_and_file(kdir: Path):
+    write(kdir, "teams.yaml", "team:\n  - id: x\n")
+    write(kdir, "contact.yaml", "contacts: []\n")
+    found = messages(kdir)
+    assert any(p.startswith("teams.yaml:1: unknown top-level key 'team' (did you mean 'teams'?)") for p in found)
+    assert any(p.startswith("contact.yaml:1: unknown knowledge file (did you mean 'contacts.yaml'?)") for p in found)
+
+
+def test_missing_files_mean_empty_lists(tmp_path: Path):
+    knowledge, problems = validate_knowledge(tmp_path)
+    assert problems == [] and knowledge.counts()["examples"] == 0
+
+
+def test_all_day_events_and_lead_times(tmp_path: Path):
+    write(tmp_path, "events.yaml", """\
+events:
+  - id: week
+    title: Week van de Radicale vernieuwing
+    start: 2027-11-08
+    announce: [1w, 2h, 30m]
+""")
+    knowledge, problems = validate_knowledge(tmp_path)
+    assert problems == []
+    event = knowledge.events["week"]
+    assert event.all_day and event.start.tzinfo is not None
+    assert [int(d.total_seconds()) for d in event.announce] == [7 * 86400, 7200, 1800]
+
+
+def test_a_failed_reload_keeps_the_last_good_knowledge(kdir: Path):
+    state = KnowledgeState.load(kdir)
+    before = state.current
+    write(kdir, "contacts.yaml", "contacts:\n  - id: x\n    name: X\n    organisation: nowhere\n")
+    problems = state.reload()
+    assert problems and problems[0].file == "contacts.yaml"
+    assert state.current is before
+    assert state.current.index.search("addendumafspraken")
+
+
+def test_a_good_reload_swaps_knowledge_and_index_together(kdir: Path):
+    state = KnowledgeState.load(kdir)
+    assert not state.current.index.search("valpreventie")
+    with open(kdir / "examples.yaml", "a", encoding="utf-8") as f:
+        f.write("""\
+  - id: valpreventie-pilot
+    title: Valpreventie zonder vastbinden
+    organisation: topaz
+    summary: Bewoners bewegen vrij; het team leerde vallen voorkomen zonder maatregelen die vrijheid beperken.
+    keywords: [valpreventie]
+""")
+    assert state.reload() == []
+    [hit, *_] = state.current.index.search("valpreventie")
+    assert hit.id == "valpreventie-pilot"
