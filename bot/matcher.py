@@ -1,0 +1,395 @@
+"""Who and what in the knowledge fits a topic, ranked and explained.
+
+The design follows what was measured on this kind of text (MATCHING-NOTES):
+plain fuzzy scorers cannot tell a match from a non-match, so the score is
+*coverage*: how much of the question, weighted by rarity, an entry covers —
+by the same stem, a synonym, a compound part or a repaired typo — where a
+keyword or title counts more than a word deep in a summary. An unknown word
+in the question weighs most, which is what makes "mondzorg" find nothing
+instead of everything that mentions zorg.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Iterable
+
+from rapidfuzz import process
+from rapidfuzz.distance import Levenshtein
+
+from bot.model import Knowledge
+from bot.textnorm import content_words, is_common, specificity, stem, words
+
+THRESHOLD = 42.0            # below this an entry is not a good enough match ...
+LONG_QUESTION = 6.0         # ... lowered this much per word beyond two: long questions carry filler
+SYNONYM = 0.9               # a synonym or theme alias counts almost fully
+TYPO = 0.85                 # a repaired misspelling
+COMPOUND_BOTH = 0.9         # both parts of an unknown compound found
+COMPOUND_PART = 0.5         # only one part ("afspraken" of "inkoopafspraken") ...
+COMPOUND_SPECIFIC = 0.2     # ... plus this much for the more specific part
+DOC_PART_HEAD = 0.8         # a question word found as the head of an entry's compound
+DOC_PART_MODIFIER = 0.6     # ... or as its first part
+EXTRA_FIELD = 0.03          # a word found in more than one field is a stronger signal
+UNKNOWN = 0.85              # weight of a question word no entry knows, relative to its rarity
+MIN_PART = 4                # shortest word split off a compound
+MAX_PHRASE = 6
+
+# Field weights: curated tags and titles say what an entry is about; the
+# summary only mentions things.
+EXAMPLE_FIELDS = (("keyword", 1.0), ("title", 1.0), ("theme", 0.9), ("contact", 0.85),
+                  ("organisation", 0.85), ("summary", 0.7))
+CONTACT_FIELDS = (("name", 1.0), ("expertise", 1.0), ("theme", 0.9), ("role", 0.85),
+                  ("organisation", 0.85))
+ORGANISATION_FIELDS = (("name", 1.0), ("region", 0.7))
+PERSON_FIELDS = ("name", "contact")     # never "repair" a question word into someone's name
+
+
+@dataclass(frozen=True)
+class Reason:
+    """Why an entry matched: the field, the matching item, and how."""
+
+    field: str
+    item: str
+    via: str = ""             # "", "synonym", "typo", "compound"
+    asked: str = ""           # the question's word when it differs
+    example: str = ""         # for a contact: the supporting example's id
+
+    def __str__(self) -> str:
+        text = f"{self.field} {self.item}"
+        if self.via == "synonym":
+            text += f" (synonym of {self.asked})"
+        elif self.via == "typo":
+            text += f" (read '{self.asked}' as '{self.item}')" if self.field == "summary" else f" (for '{self.asked}')"
+        elif self.via == "compound":
+            text += f" (part of {self.asked})"
+        return f"example {self.example}: {text}" if self.example else text
+
+
+@dataclass(frozen=True)
+class Result:
+    kind: str                 # contact | example | organisation
+    id: str
+    score: float
+    why: tuple[Reason, ...]
+    examples: tuple[str, ...] = ()   # for contacts: supporting example ids, best first
+
+    def as_json(self) -> dict:
+        out = {"kind": self.kind, "id": self.id, "score": round(self.score, 1),
+               "why": [str(r) for r in self.why]}
+        if self.kind == "contact":
+            out["examples"] = list(self.examples)
+        return out
+
+
+@dataclass
+class _Doc:
+    kind: str
+    id: str
+    fields: list[tuple[str, float, tuple[str, ...]]]   # label, weight, items
+
+
+@dataclass
+class _Concept:
+    """One thing asked about, with every way an entry may express it."""
+
+    asked: str
+    expansions: list[tuple[tuple[str, ...], float, str]]   # stems, factor, via
+    specificity: float = 1.0
+    idf: float = 0.0
+    best: dict[int, float] = field(default_factory=dict)
+
+
+class Index:
+    """The knowledge, indexed once per load; searching never mutates it."""
+
+    def __init__(self, knowledge: Knowledge) -> None:
+        self.knowledge = knowledge
+        self.docs: list[_Doc] = list(_documents(knowledge))
+        self.postings: dict[str, dict[int, float]] = {}
+        self._word_count: dict[str, int] = defaultdict(int)
+        self._spellable: dict[str, int] = defaultdict(int)   # words a typo may be repaired to
+        doc_words = [self._doc_words(doc) for doc in self.docs]
+        self._known_stems = {stem(w) for w in self._word_count}
+        self._parts: dict[str, tuple[str | None, str | None]] = {}
+        for w in self._word_count:
+            if len(w) >= 2 * MIN_PART:
+                self._parts[w] = self._split(w)
+        self._lexicon = self._known_stems | {p for parts in self._parts.values() for p in parts if p}
+        for number, weighted in enumerate(doc_words):
+            self._post(number, weighted)
+        for terms in (*knowledge.synonyms, *((t.name, *t.aliases) for t in knowledge.themes.values())):
+            for w in content_words(" ".join(terms)):
+                self._spellable[w] += 1
+        self._by_length: dict[int, list[str]] = defaultdict(list)
+        for w in sorted(self._spellable, key=lambda w: -self._spellable[w]):
+            if len(w) >= 4:
+                self._by_length[len(w)].append(w)
+        self._groups = self._synonym_groups(knowledge)
+        self._group_of: dict[tuple[str, ...], list[int]] = defaultdict(list)
+        for number, members in enumerate(self._groups):
+            for key in members:
+                self._group_of[key].append(number)
+        self._contact_number = {doc.id: n for n, doc in enumerate(self.docs) if doc.kind == "contact"}
+
+    # --- building -----------------------------------------------------------
+
+    def _doc_words(self, doc: _Doc) -> dict[str, tuple[float, int]]:
+        """word -> (best field weight, number of fields it appears in)."""
+        found: dict[str, tuple[float, int]] = {}
+        for label, weight, items in doc.fields:
+            seen = {w for item in items for w in content_words(item)}
+            for w in seen:
+                self._word_count[w] += 1
+                if label not in PERSON_FIELDS:
+                    self._spellable[w] += 1
+                best, count = found.get(w, (0.0, 0))
+                found[w] = (max(best, weight), count + 1)
+        return found
+
+    def _split(self, word: str) -> tuple[str | None, str | None]:
+        """(modifier stem, head stem) of a compound, where either is a known word."""
+        head = modifier = None
+        for cut in range(MIN_PART, len(word) - MIN_PART + 1):
+            suffix = word[cut:]
+            if suffix in self._word_count or stem(suffix) in self._known_stems:
+                head = stem(suffix)
+                rest = word[:cut]
+                modifier = stem(rest.removesuffix("s")) if len(rest) > MIN_PART and rest.endswith("s") else stem(rest)
+                return modifier, head
+        for cut in range(len(word) - MIN_PART, MIN_PART - 1, -1):
+            prefix = word[:cut]
+            if prefix in self._word_count or stem(prefix) in self._known_stems:
+                return stem(prefix), stem(word[cut:])
+        return None, None
+
+    def _post(self, number: int, weighted: dict[str, tuple[float, int]]) -> None:
+        quality: dict[str, float] = {}
+        for w, (weight, count) in weighted.items():
+            value = weight + EXTRA_FIELD * min(count - 1, 3)
+            s = stem(w)
+            if value > quality.get(s, 0.0):
+                quality[s] = value
+            modifier, head = self._parts.get(w, (None, None))
+            for part, factor in ((head, DOC_PART_HEAD), (modifier, DOC_PART_MODIFIER)):
+                if part and weight * factor > quality.get(part, 0.0):
+                    quality[part] = weight * factor
+        for s, value in quality.items():
+            self.postings.setdefault(s, {})[number] = value
+
+    @staticmethod
+    def _synonym_groups(knowledge: Knowledge) -> list[set[tuple[str, ...]]]:
+        raw: list[Iterable[str]] = list(knowledge.synonyms)
+        raw += [(t.name, *t.aliases, t.id.replace("-", " ")) for t in knowledge.themes.values()]
+        raw += [(o.name, *o.aliases) for o in knowledge.organisations.values() if o.aliases]
+        groups = []
+        for terms in raw:
+            members = {_stem_tuple(t) for t in terms} - {()}
+            if len(members) > 1:
+                groups.append(members)
+        return groups
+
+    # --- searching ----------------------------------------------------------
+
+    def search(self, topic: str, limit: int = 5, threshold: float | None = None) -> list[Result]:
+        """Entries scoring at least `threshold`, best first (a lower one finds near misses)."""
+        concepts = self._concepts(topic)
+        if not concepts:
+            return []
+        if threshold is None:
+            threshold = THRESHOLD - LONG_QUESTION * max(0, len(concepts) - 2)
+        n = len(self.docs)
+        totals: dict[int, float] = defaultdict(float)
+        weight_sum = 0.0
+        for concept in concepts:
+            concept.best = self._matches(concept)
+            rarity = math.log((n + 1) / (len(concept.best) + 0.5))
+            concept.idf = rarity * concept.specificity * (1.0 if concept.best else UNKNOWN)
+            weight_sum += concept.idf
+            for number, value in concept.best.items():
+                totals[number] += concept.idf * value
+        scores = {number: min(100.0, 100.0 * total / weight_sum) for number, total in totals.items()}
+        results = self._aggregate(scores, concepts, threshold)
+        results.sort(key=lambda r: (-r.score, r.kind != "contact", r.id))
+        return results[:limit]
+
+    def _concepts(self, topic: str) -> list[_Concept]:
+        asked = content_words(topic)
+        keys = [stem(w) for w in asked]
+        concepts: list[_Concept] = []
+        i = 0
+        while i < len(keys):
+            for size in range(min(MAX_PHRASE, len(keys) - i), 0, -1):
+                key = tuple(keys[i:i + size])
+                if size > 1 and key not in self._group_of:
+                    continue
+                concepts.append(self._concept(" ".join(asked[i:i + size]), key))
+                i += size
+                break
+        return concepts
+
+    def _concept(self, asked: str, key: tuple[str, ...]) -> _Concept:
+        expansions: list[tuple[tuple[str, ...], float, str]] = []
+        factor, via = 1.0, ""
+        if len(key) == 1 and key[0] not in self.postings and key not in self._group_of:
+            parts = self._compound(asked)
+            if parts:
+                expansions += parts
+            elif fixed := self._typo(asked):
+                key, factor, via = (stem(fixed),), TYPO, "typo"
+        if key[0] in self.postings or len(key) > 1:
+            expansions.append((key, factor, via))
+        for group in self._group_of.get(key, ()):
+            expansions += [(member, SYNONYM * factor, via or "synonym")
+                           for member in self._groups[group] if member != key]
+        return _Concept(asked, expansions, max(specificity(w) for w in asked.split()))
+
+    def _compound(self, word: str) -> list[tuple[tuple[str, ...], float, str]]:
+        """An unknown word made of two known ones ("inkoopafspraken"), split
+        where the parts are most even; the more specific part counts more."""
+        splits = []
+        for cut in range(MIN_PART, len(word) - MIN_PART + 1):
+            modifier, head = word[:cut], word[cut:]
+            if modifier.endswith("s") and len(modifier) > MIN_PART and stem(modifier) not in self._lexicon:
+                modifier = modifier[:-1]
+            known = [part for part in (modifier, head) if stem(part) in self._lexicon]
+            if len(known) == 2:
+                splits.append((2, min(len(modifier), len(head)), modifier, head))
+            elif known and len(known[0]) >= MIN_PART + 2:
+                # One known part, one everyday word: "observatietrajecten" is
+                # about observatie. Not when the known part is the vaguer one,
+                # or "mondzorg" would be about all zorg.
+                other = head if known[0] == modifier else modifier
+                if is_common(other) and specificity(known[0]) > specificity(other):
+                    splits.append((1, len(known[0]), known[0], ""))
+        if not splits:
+            return []
+        size, _, modifier, head = max(splits)
+        if size == 1:
+            return [((stem(modifier),), COMPOUND_PART + COMPOUND_SPECIFIC, "compound")]
+        weights = {part: specificity(part) for part in (modifier, head)}
+        top = max(weights.values())
+        return [((stem(modifier), stem(head)), COMPOUND_BOTH, "compound")] + [
+            ((stem(part),), COMPOUND_PART + COMPOUND_SPECIFIC * weights[part] / top, "compound")
+            for part in (head, modifier)
+        ]
+
+    def _typo(self, word: str) -> str | None:
+        """The knowledge's word this one is a misspelling of; an everyday word is no misspelling."""
+        if len(word) < 4 or is_common(word):
+            return None
+        limit = 1 if len(word) < 8 else 2
+        candidates = [w for size in range(len(word) - limit, len(word) + limit + 1)
+                      for w in self._by_length.get(size, ())]
+        found = process.extractOne(word, candidates, scorer=Levenshtein.distance, score_cutoff=limit)
+        return found[0] if found else None
+
+    def _matches(self, concept: _Concept) -> dict[int, float]:
+        best: dict[int, float] = {}
+        for stems_, factor, _ in concept.expansions:
+            lists = [self.postings.get(s) for s in stems_]
+            if any(plist is None for plist in lists):
+                continue
+            lists.sort(key=len)
+            first, others = lists[0], lists[1:]
+            for number, value in first.items():
+                for other in others:
+                    value = min(value, other.get(number, 0.0))
+                value *= factor
+                if value > best.get(number, 0.0):
+                    best[number] = value
+        return best
+
+    def _aggregate(self, scores: dict[int, float], concepts: list[_Concept], threshold: float) -> list[Result]:
+        """Entries above the threshold; people also through their examples."""
+        support: dict[str, list[tuple[float, int]]] = defaultdict(list)
+        for number, score in scores.items():
+            doc = self.docs[number]
+            if doc.kind == "example" and score >= threshold:
+                for contact_id in self.knowledge.examples[doc.id].contacts:
+                    support[contact_id].append((score, number))
+        results = []
+        for number, score in scores.items():
+            doc = self.docs[number]
+            if doc.kind != "contact" and score >= threshold:
+                results.append(Result(doc.kind, doc.id, score, self._why(number, concepts)))
+        for contact_id in set(support) | {self.docs[n].id for n, s in scores.items() if self.docs[n].kind == "contact"}:
+            number = self._contact_number[contact_id]
+            own = scores.get(number, 0.0)
+            backing = sorted(support.get(contact_id, ()), reverse=True)
+            score = max(own if own >= threshold else 0.0, backing[0][0] if backing else 0.0)
+            if score < threshold:
+                continue
+            score = min(100.0, score + 2.0 * (len(backing) - 1 + (own >= threshold and bool(backing))) + 1.0)
+            why = list(self._why(number, concepts)) if own >= threshold else []
+            for _, example_number in backing[:2]:
+                example_id = self.docs[example_number].id
+                why += [_with_example(r, example_id) for r in self._why(example_number, concepts)[:2]]
+            results.append(Result("contact", contact_id, score, tuple(why),
+                                  tuple(self.docs[n].id for _, n in backing)))
+        return results
+
+    def _why(self, number: int, concepts: list[_Concept]) -> tuple[Reason, ...]:
+        doc = self.docs[number]
+        reasons: list[Reason] = []
+        for concept in concepts:
+            if number not in concept.best:
+                continue
+            reason = self._explain(doc, number, concept)
+            if reason and reason not in reasons:
+                reasons.append(reason)
+        return tuple(reasons)
+
+    def _explain(self, doc: _Doc, number: int, concept: _Concept) -> Reason | None:
+        best_value = concept.best[number]
+        for stems_, factor, via in concept.expansions:
+            value = factor * min(self.postings.get(s, {}).get(number, 0.0) for s in stems_)
+            if value + 1e-9 < best_value:
+                continue
+            for label, weight, items in sorted(doc.fields, key=lambda f: -f[1]):
+                for item in items:
+                    hit = _find(item, stems_, self._parts)
+                    if hit:
+                        shown = item if len(item) <= 60 else hit
+                        return Reason(label, shown, via, concept.asked if via else "")
+        return None
+
+
+def _with_example(reason: Reason, example_id: str) -> Reason:
+    return Reason(reason.field, reason.item, reason.via, reason.asked, example_id)
+
+
+def _find(item: str, stems_: tuple[str, ...], parts: dict) -> str | None:
+    """The word of `item` that carries the first of `stems_`, if any."""
+    for w in words(item):
+        if stem(w) in stems_ or any(p in stems_ for p in parts.get(w, ()) if p):
+            return w
+    return None
+
+
+def _stem_tuple(text: str) -> tuple[str, ...]:
+    return tuple(stem(w) for w in content_words(text))
+
+
+def _documents(knowledge: Knowledge) -> Iterable[_Doc]:
+    def theme_texts(ids: tuple[str, ...]) -> tuple[str, ...]:
+        return tuple(text for t in ids if t in knowledge.themes
+                     for text in (knowledge.themes[t].name, *knowledge.themes[t].aliases))
+
+    def org_texts(org_id: str) -> tuple[str, ...]:
+        org = knowledge.organisations.get(org_id)
+        return (org.name, *org.aliases) if org else ()
+
+    for e in knowledge.examples.values():
+        names = tuple(knowledge.contacts[c].name for c in e.contacts if c in knowledge.contacts)
+        items = dict(keyword=e.keywords, title=(e.title,), theme=theme_texts(e.themes),
+                     contact=names, organisation=org_texts(e.organisation), summary=(e.summary,))
+        yield _Doc("example", e.id, [(label, w, items[label]) for label, w in EXAMPLE_FIELDS])
+    for c in knowledge.contacts.values():
+        items = dict(name=(c.name,), expertise=c.expertise, theme=theme_texts(c.themes),
+                     role=(c.role,) if c.role else (), organisation=org_texts(c.organisation))
+        yield _Doc("contact", c.id, [(label, w, items[label]) for label, w in CONTACT_FIELDS])
+    for o in knowledge.organisations.values():
+        items = dict(name=(o.name, *o.aliases), region=(o.region,) if o.region else ())
+        yield _Doc("organisation", o.id, [(label, w, items[label]) for label, w in ORGANISATION_FIELDS])

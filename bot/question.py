@@ -1,0 +1,83 @@
+"""Recognising "who has experience with X?" and pulling out X.
+
+In a busy room the bot must only speak when asked, so natural questions are
+recognised by their asking form; the topic is what follows it. The form also
+tells the language to answer in.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from bot.textnorm import words
+
+
+@dataclass(frozen=True)
+class Question:
+    topic: str
+    lang: str          # "nl" | "en"
+
+
+_ANYONE_NL = r"(?:iemand|er\s+iemand|jullie|mensen)"
+_FORMS_NL = [
+    rf"wie\s+(?:van\s+jullie\s+)?(?:heeft|hebben|had)\s+(?:er\s+)?(?:al\s+)?(?:ervaring|kennis|verstand|tips|expertise)\s+(?:met|van|over|in|op\s+het\s+gebied\s+van)",
+    rf"(?:heeft|hebben|had)\s+{_ANYONE_NL}\s+(?:al\s+)?(?:ervaring|kennis|verstand|tips|expertise)\s+(?:met|van|over|in|op\s+het\s+gebied\s+van)",
+    rf"(?:weet|kent)\s+{_ANYONE_NL}\s+(?:iets|meer|wat|veel)?\s*(?:af\s+)?(?:van|over)",
+    rf"wie\s+(?:weet|kent)\s+(?:er\s+)?(?:iets|meer|wat|veel)?\s*(?:af\s+)?(?:van|over)",
+    rf"(?:ken|kent|kennen)\s+(?:je|jij|jullie|u|iemand)\s+(?:iemand|mensen|een\s+organisatie|organisaties)\s+(?:die|met)",
+    rf"wie\s+kan\s+(?:mij|me|ons)?\s*(?:helpen|verder\s+helpen|iets\s+vertellen|adviseren)\s+(?:met|bij|over)",
+    rf"(?:kan|wil)\s+{_ANYONE_NL}\s+(?:mij|me|ons)?\s*(?:helpen|adviseren)\s+(?:met|bij|over)",
+    rf"(?:ik\s+)?zoek\s+(?:iemand|mensen|een\s+organisatie)\s+(?:met\s+(?:ervaring|kennis)\s+(?:met|van|in)|die)",
+    rf"wie\s+(?:is|zijn)\s+er\s+(?:bezig|actief)\s+met",
+]
+_FORMS_EN = [
+    r"who\s+(?:has|have|had)\s+(?:any\s+)?(?:experience|expertise|knowledge)\s+(?:with|of|in|on|about)",
+    r"(?:does|do|did)\s+(?:anyone|anybody|someone|somebody)\s+(?:have\s+(?:any\s+)?(?:experience|expertise|knowledge)\s+(?:with|of|in|on|about)|know\s+(?:anything\s+|something\s+|much\s+)?about)",
+    r"(?:anyone|anybody|someone|somebody)\s+(?:with\s+(?:experience|expertise|knowledge)\s+(?:with|of|in|on)|who\s+knows\s+(?:anything\s+|something\s+)?about)",
+    r"who\s+knows\s+(?:anything\s+|something\s+|much\s+|a\s+lot\s+)?(?:about|of)",
+    r"who\s+can\s+(?:help|advise)\s+(?:me\s+|us\s+)?(?:with|on|about)",
+    r"(?:do\s+you\s+)?know\s+(?:anyone|anybody|someone|somebody)\s+(?:who|with|that)",
+    r"i(?:'m|\s+am)\s+looking\s+for\s+(?:someone|people|anyone)\s+(?:with\s+experience\s+(?:with|in)|who)",
+    r"who\s+(?:is|are)\s+working\s+on",
+]
+_NATURAL = [(re.compile(rf"(?:^|\b){form}\b\s*", re.IGNORECASE), "nl") for form in _FORMS_NL] + [
+    (re.compile(rf"(?:^|\b){form}\b\s*", re.IGNORECASE), "en") for form in _FORMS_EN
+]
+_ASK_COMMAND = re.compile(r"^\s*!(vraag|ask)\b\s*", re.IGNORECASE)
+_TRAILER = re.compile(r"[\s?!.,;:]+$")
+# Enough to tell a bare English topic from a Dutch one; Dutch is the default.
+_EN_HINTS = frozenset("the who with about experience anyone someone knows has have what how and of for care".split())
+_NL_HINTS = frozenset("de het een en van met wie heeft iemand ervaring over zorg voor".split())
+
+
+def parse_natural(text: str) -> Question | None:
+    """The question in a free sentence, or None if it is not asking for expertise."""
+    for pattern, lang in _NATURAL:
+        match = pattern.search(text)
+        if match:
+            rest = text[match.end():]
+            topic = _TRAILER.sub("", re.split(r"[?\n]", rest, maxsplit=1)[0]).strip()
+            if topic:
+                return Question(topic, lang)
+    return None
+
+
+def parse_topic(text: str, lang: str | None = None) -> Question:
+    """A question that is known to be one (a command's argument, a DM, the CLI)."""
+    command = _ASK_COMMAND.match(text)
+    if command:
+        text = text[command.end():]
+        lang = lang or ("en" if command.group(1).lower() == "ask" else None)
+    natural = parse_natural(text)
+    if natural:
+        return natural if lang is None else Question(natural.topic, lang)
+    topic = _TRAILER.sub("", text).strip()
+    return Question(topic, lang or guess_language(text))
+
+
+def guess_language(text: str) -> str:
+    tokens = words(text)
+    english = sum(t in _EN_HINTS for t in tokens)
+    dutch = sum(t in _NL_HINTS for t in tokens)
+    return "en" if english > dutch else "nl"

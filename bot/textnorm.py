@@ -1,0 +1,102 @@
+"""Turning Dutch (and English) text into comparable word stems.
+
+Members type without accents, in plural or singular, in Dutch or English; the
+knowledge is written by admins with accents and compounds. Folding accents,
+dropping function words and stemming both sides makes them meet.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import cache, lru_cache
+from pathlib import Path
+
+import Stemmer
+
+_WORD_RE = re.compile(r"[a-z0-9]+")
+_stemmer = Stemmer.Stemmer("dutch")
+
+# Function words and the words people use to *ask* (not what they ask about).
+# Generic Dutch and English only: nothing here may name a topic of the network.
+STOPWORDS = frozenset("""
+de het een en of van in te op aan met als voor bij tot uit door over naar om onder tegen na
+dat die dit deze der den des daar hier er wat wie waar wanneer hoe welke welk waarom
+ik jij je u hij zij ze wij we jullie hun hen hem haar mij me mijn ons onze uw zijn jouw zich zelf
+is was waren ben bent zijn wordt worden werd geweest heeft hebben had hadden heb hebt
+kan kunnen kon konden zal zou zullen moet moeten mag mogen wil willen wilde
+niet geen wel ook nog al toch dan dus maar want omdat zo nu ja nee eens reeds altijd
+iets niets alles veel meer andere ander iemand niemand mensen persoon personen
+ervaring ervaringen ervaren kennis kennen ken kent weet weten wist
+helpen hulp help tips tip advies idee ideeen vraag vragen zoek zoeken zoekt graag
+gedaan gewerkt bezig gehad mee rond rondom omtrent betreft aangaande onderwerp
+voorbeeld voorbeelden praktijkvoorbeeld praktijkvoorbeelden iemands
+the a an and of to for with in on at by from about into as is are was were be been
+who whom whose what which how where when why that this these those there here it its
+i me my we us our you your he she they them their his her
+has have had having do does did can could would should will shall may might must
+anyone anybody someone somebody anything something people person
+experience experiences experienced knowledge know knows knew knowing expertise expert experts
+help helping tips tip advice ideas idea question questions looking
+regarding concerning any some more other examples example
+""".split())
+
+
+@lru_cache(maxsize=200_000)
+def fold(text: str) -> str:
+    """Lowercase and strip accents (cliënten -> clienten)."""
+    decomposed = unicodedata.normalize("NFKD", text.lower())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def words(text: str) -> list[str]:
+    """Folded words of a text, function words kept (phrases need them)."""
+    return _WORD_RE.findall(fold(text))
+
+
+@lru_cache(maxsize=200_000)
+def stem(word: str) -> str:
+    """Snowball's Dutch stem, also taking off an -s it leaves (surveys, nachts):
+    applied to both sides alike, so it only has to be consistent."""
+    stemmed = _stemmer.stemWord(word)
+    if stemmed.endswith("s") and len(stemmed) > 4:
+        stemmed = _stemmer.stemWord(stemmed[:-1])
+    return stemmed
+
+
+def content_words(text: str) -> list[str]:
+    """Folded words without function/asking words."""
+    return [w for w in words(text) if len(w) > 1 and w not in STOPWORDS]
+
+
+def stems(text: str) -> tuple[str, ...]:
+    return tuple(stem(w) for w in content_words(text))
+
+
+RARE_ZIPF = 3.0     # a word missing from the list is at least this rare
+
+
+@cache
+def _zipf_table() -> dict[str, float]:
+    table = {}
+    with open(Path(__file__).with_name("common_words.txt"), encoding="utf-8") as lines:
+        for line in lines:
+            if not line.startswith("#"):
+                word, tenfold = line.split()
+                table[word] = int(tenfold) / 10
+    return table
+
+
+def specificity(word: str) -> float:
+    """How much a word says about a topic, from how common it is in everyday language.
+
+    "zien", "laten", "zorg" fill a question; "mondzorg", "addendum" are its
+    subject. 1.0 for rare words down to 0.15 for the most common ones.
+    """
+    zipf = _zipf_table().get(word, RARE_ZIPF)
+    return min(1.0, max(0.15, (6.0 - zipf) / 2.5))
+
+
+def is_common(word: str) -> bool:
+    """An everyday word, spelled right: not a typo to repair."""
+    return word in _zipf_table()
