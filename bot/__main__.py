@@ -1,0 +1,134 @@
+"""`python -m bot` / `verbinder`: validate, ask, console, run."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import sys
+from pathlib import Path
+
+from bot.config import Config, ConfigError, load_config
+from bot.knowledge_state import KnowledgeState
+from bot.loader import KnowledgeError, validate_knowledge
+from bot.messages import Message, Role
+from bot.question import parse_topic
+from bot.registry import ROUTES
+from bot.roles import fixed_role, role_from_config
+from bot.routing import Context, Dispatcher
+
+DEFAULT_KNOWLEDGE = Path("knowledge")
+
+
+def _positive(value: str) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a whole number") from None
+    if number < 1:
+        raise argparse.ArgumentTypeError("must be 1 or more")
+    return number
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="verbinder", description="Verbinder, the network's Matrix bot.")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p = sub.add_parser("validate", help="check the knowledge directory; print FILE:LINE: message per problem")
+    p.add_argument("--knowledge", type=Path, default=DEFAULT_KNOWLEDGE, metavar="DIR")
+
+    p = sub.add_parser("ask", help="answer a question as the bot would in chat, without any network")
+    p.add_argument("--knowledge", type=Path, default=DEFAULT_KNOWLEDGE, metavar="DIR")
+    p.add_argument("--json", action="store_true", help="print the answer as JSON (one object a line with '-')")
+    p.add_argument("--limit", type=_positive, default=5, metavar="N", help="at most N results (default 5)")
+    p.add_argument("question", help="the question, or - to read one question a line from standard input")
+
+    p = sub.add_parser("console", help="chat with the bot in this terminal (reads piped lines too)")
+    p.add_argument("--config", type=Path, metavar="FILE")
+    p.add_argument("--knowledge", type=Path, metavar="DIR")
+    p.add_argument("--as", dest="user", default="@jij:example.org", metavar="@user:server")
+
+    p = sub.add_parser("run", help="run the bot on Matrix")
+    p.add_argument("--config", type=Path, required=True, metavar="FILE")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    if args.command == "validate":
+        return _validate(args.knowledge)
+    if args.command == "ask":
+        return _ask(args)
+    if args.command == "console":
+        return _console(args)
+    from bot.runner import run   # only `run` needs the Matrix transport
+    return run(args.config)
+
+
+def _validate(directory: Path) -> int:
+    knowledge, problems = validate_knowledge(directory)
+    if knowledge is None:
+        for problem in problems:
+            print(problem)
+        print(f"{len(problems)} problem(s) in {directory}", file=sys.stderr)
+        return 1
+    counts = ", ".join(f"{n} {kind}" for kind, n in knowledge.counts().items())
+    print(f"{directory}: valid — {counts}")
+    return 0
+
+
+def _load(directory: Path) -> KnowledgeState | None:
+    try:
+        return KnowledgeState.load(directory)
+    except KnowledgeError as exc:
+        for problem in exc.problems:
+            print(problem, file=sys.stderr)
+        return None
+
+
+def _ask(args: argparse.Namespace) -> int:
+    state = _load(args.knowledge)
+    if state is None:
+        return 2
+    questions = (line.strip() for line in sys.stdin) if args.question == "-" else iter([args.question])
+    dispatcher = Dispatcher(Context(Config(), state, ROUTES), fixed_role(Role.MEMBER))
+    for text in questions:
+        if not text:
+            continue
+        if args.json:
+            question = parse_topic(text)
+            results = state.current.index.search(question.topic, limit=args.limit)
+            print(json.dumps({"query": text, "topic": question.topic,
+                              "results": [r.as_json() for r in results]}, ensure_ascii=False))
+        else:
+            message = Message(sender="@cli:localhost", room_id="!cli", text=text, addressed=True)
+            for reply in asyncio.run(dispatcher.dispatch(message)):
+                print(reply.text + "\n")
+        sys.stdout.flush()
+    return 0
+
+
+def _console(args: argparse.Namespace) -> int:
+    from bot.console import chat
+
+    config = Config()
+    if args.config:
+        try:
+            config = load_config(args.config)
+        except ConfigError as exc:
+            print(exc, file=sys.stderr)
+            return 2
+    state = _load(args.knowledge or (config.knowledge if args.config else DEFAULT_KNOWLEDGE))
+    if state is None:
+        return 2
+    role = role_from_config(config, args.user) if args.config else Role.MEMBER
+    dispatcher = Dispatcher(Context(config, state, ROUTES), fixed_role(role))
+    try:
+        asyncio.run(chat(dispatcher, args.user))
+    except KeyboardInterrupt:
+        pass
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

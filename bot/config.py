@@ -1,0 +1,160 @@
+"""The bot's config file: loaded, checked, and reported as FILE:LINE on mistakes.
+
+Secrets are never stored in the Config's repr and are best given through an
+environment variable named in the file (`password_env`), so the file itself can
+be shared.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field
+from datetime import timedelta
+from pathlib import Path
+from typing import Any, Callable
+
+from bot.fields import Invalid, did_you_mean, durations, kind_of, text, texts
+from bot.yamlsrc import LinedDict, Problem, YamlError, load_yaml
+
+USER_ID_RE = re.compile(r"^@[a-z0-9._=\-/+]+:[A-Za-z0-9.\-]+(:\d+)?$")
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
+
+
+class ConfigError(Exception):
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__("\n".join(str(p) for p in problems))
+        self.problems = problems
+
+
+@dataclass(frozen=True)
+class Config:
+    homeserver: str = ""
+    user_id: str = ""
+    password: str = field(default="", repr=False)
+    device_name: str = "Verbinder"
+    store: Path = Path("verbinder.sqlite3")
+    knowledge: Path = Path("knowledge")
+    admins: tuple[str, ...] = ()
+    coordinators: tuple[str, ...] = ()
+    allowed_servers: tuple[str, ...] = ()
+    network_rooms: tuple[str, ...] = ()
+    ignored_users: tuple[str, ...] = ()
+    announce: tuple[timedelta, ...] = (timedelta(days=7), timedelta(days=1))
+    log_level: str = "INFO"
+    source: str = "<defaults>"
+
+    def server_of(self, user_id: str) -> str:
+        return user_id.split(":", 1)[1] if ":" in user_id else ""
+
+
+def _user_id(value: Any) -> str:
+    user = text(value)
+    if not USER_ID_RE.match(user):
+        raise Invalid(f"{user!r} is not a Matrix user id like @verbinder:example.org")
+    return user
+
+
+def _user_ids(value: Any) -> tuple[str, ...]:
+    return tuple(_user_id(v) for v in (value if isinstance(value, list) else [value] if value else []))
+
+
+def _homeserver(value: Any) -> str:
+    url = text(value).rstrip("/")
+    if not re.match(r"^https?://[^\s/]+", url):
+        raise Invalid(f"{url!r} is not a homeserver URL like https://matrix.example.org")
+    return url
+
+
+def _level(value: Any) -> str:
+    level = text(value).upper()
+    if level not in LOG_LEVELS:
+        raise Invalid(f"{value!r} is not one of {', '.join(LOG_LEVELS)}")
+    return level
+
+
+def _env_secret(value: Any) -> str:
+    name = text(value)
+    secret = os.environ.get(name, "")
+    if not secret:
+        raise Invalid(f"environment variable {name} is not set (it should hold the bot's password)")
+    return secret
+
+
+# section -> key -> (Config attribute, converter); "" is the top level
+_SCHEMA: dict[str, dict[str, tuple[str, Callable[[Any], Any]]]] = {
+    "": {
+        "homeserver": ("homeserver", _homeserver),
+        "user_id": ("user_id", _user_id),
+        "password": ("password", text),
+        "password_env": ("password", _env_secret),
+        "device_name": ("device_name", text),
+        "store": ("store", lambda v: Path(text(v))),
+        "log_level": ("log_level", _level),
+    },
+    "knowledge": {"path": ("knowledge", lambda v: Path(text(v)))},
+    "network": {
+        "admins": ("admins", _user_ids),
+        "coordinators": ("coordinators", _user_ids),
+        "allowed_servers": ("allowed_servers", texts),
+        "rooms": ("network_rooms", texts),
+        "ignored_users": ("ignored_users", _user_ids),
+    },
+    "events": {"announce": ("announce", durations)},
+}
+_REQUIRED_FOR_MATRIX = ("homeserver", "user_id", "password")
+
+
+def load_config(path: Path, *, for_matrix: bool = False) -> Config:
+    """Read and check the config; relative paths are taken from the file's folder."""
+    path = Path(path)
+    name = path.name
+    if not path.exists():
+        raise ConfigError([Problem(str(path), 0, "config file not found (copy config.example.yaml to start)")])
+    try:
+        data = load_yaml(path, name)
+    except YamlError as exc:
+        raise ConfigError([exc.problem]) from None
+    problems: list[Problem] = []
+    values: dict[str, Any] = {}
+    if data is None:
+        data = LinedDict()
+        data.line, data.lines = 1, {}
+    if not isinstance(data, LinedDict):
+        raise ConfigError([Problem(name, getattr(data, "line", 1), "expected a mapping of settings at the top")])
+    sections = [("", data)]
+    for key in list(data):
+        if key in _SCHEMA and key:
+            section = data[key]
+            if section is None:
+                continue
+            if not isinstance(section, LinedDict):
+                problems.append(Problem(name, data.line_of(key), f"{key!r} must be a mapping of settings, got {kind_of(section)}"))
+                continue
+            sections.append((key, section))
+    for section_name, section in sections:
+        schema = _SCHEMA[section_name]
+        for key, raw in section.items():
+            label = f"{section_name}.{key}" if section_name else key
+            if section_name == "" and key in _SCHEMA:
+                continue
+            if key not in schema:
+                options = list(schema) + ([] if section_name else [s for s in _SCHEMA if s])
+                problems.append(Problem(name, section.line_of(key), f"unknown setting {label!r}{did_you_mean(key, options)}"))
+                continue
+            attribute, convert = schema[key]
+            try:
+                values[attribute] = convert(raw)
+            except Invalid as exc:
+                problems.append(Problem(name, section.line_of(key), f"{label}: {exc}"))
+    if for_matrix:
+        for attribute in _REQUIRED_FOR_MATRIX:
+            if attribute not in values and not any(p.message.startswith(attribute) for p in problems):
+                hint = "password_env (or password)" if attribute == "password" else attribute
+                problems.append(Problem(name, data.line, f"missing setting {hint!r}: the bot needs it to log in"))
+    if problems:
+        raise ConfigError(problems)
+    for attribute in ("store", "knowledge"):
+        if attribute in values and not values[attribute].is_absolute():
+            values[attribute] = path.parent / values[attribute]
+    return Config(**values, source=str(path))

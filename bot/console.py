@@ -1,0 +1,39 @@
+"""Chatting with the bot in a terminal, through the same dispatch as Matrix.
+
+Reads lines from stdin (typed or piped) and prints one reply block per line,
+so admins can script it and tests can drive it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from typing import TextIO
+
+from bot.messages import Message
+from bot.routing import Dispatcher
+
+PROMPT = "jij> "
+
+
+async def chat(dispatcher: Dispatcher, user_id: str, stdin: TextIO = sys.stdin, stdout: TextIO = sys.stdout) -> None:
+    interactive = stdin.isatty()
+    number = 0
+    while True:
+        if interactive:
+            stdout.write(PROMPT)
+            stdout.flush()
+        line = await asyncio.to_thread(stdin.readline)
+        if not line:
+            break
+        text = line.strip()
+        if not text:
+            continue
+        number += 1
+        message = Message(sender=user_id, room_id="!console", text=text, event_id=f"$console-{number}", addressed=True)
+        replies = await dispatcher.dispatch(message)
+        for reply in replies:
+            stdout.write(reply.text + "\n\n")
+        if not replies:
+            stdout.write("(geen antwoord)\n\n")
+        stdout.flush()

@@ -1,0 +1,52 @@
+"""The live knowledge: one snapshot and its index, swapped whole or not at all."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+
+from bot.loader import KnowledgeError, validate_knowledge
+from bot.matcher import Index
+from bot.model import Knowledge
+from bot.yamlsrc import Problem
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Loaded:
+    knowledge: Knowledge
+    index: Index
+
+
+class KnowledgeState:
+    """Handlers read `.current`; `reload()` replaces it only when the new files are valid."""
+
+    def __init__(self, directory: Path, loaded: Loaded) -> None:
+        self.directory = Path(directory)
+        self.current = loaded
+
+    @classmethod
+    def load(cls, directory: Path) -> "KnowledgeState":
+        loaded, problems = _load(directory)
+        if loaded is None:
+            raise KnowledgeError(problems)
+        return cls(directory, loaded)
+
+    def reload(self) -> list[Problem]:
+        """Every problem found; an empty list means the new knowledge is live."""
+        loaded, problems = _load(self.directory)
+        if loaded is None:
+            log.warning("knowledge reload rejected", extra={"problems": len(problems)})
+            return problems
+        self.current = loaded
+        log.info("knowledge reloaded", extra=loaded.knowledge.counts())
+        return []
+
+
+def _load(directory: Path) -> tuple[Loaded | None, list[Problem]]:
+    knowledge, problems = validate_knowledge(directory)
+    if knowledge is None:
+        return None, problems
+    return Loaded(knowledge, Index(knowledge)), []

@@ -1,0 +1,38 @@
+"""What every transport hands the dispatcher, and what handlers hand back.
+
+Matrix, the console and the tests all speak this, so one handler runs on all
+three and never sees matrix-nio.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import IntEnum
+
+
+class Role(IntEnum):
+    """Who is asking; higher may do everything lower may."""
+
+    STRANGER = 0
+    MEMBER = 1
+    COORDINATOR = 2
+    ADMIN = 3
+
+
+@dataclass(frozen=True)
+class Message:
+    sender: str                    # @user:server
+    room_id: str
+    text: str
+    event_id: str = ""
+    thread_root: str | None = None # set when the message sits in a thread
+    addressed: bool = False        # a DM, or the bot was mentioned: any text is for the bot
+
+
+@dataclass(frozen=True)
+class Reply:
+    """Plain text for every client, HTML for those that render it."""
+
+    text: str
+    html: str
+    mentions: tuple[str, ...] = ()

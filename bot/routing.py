@@ -1,0 +1,129 @@
+"""From a message to one handler: commands, natural questions, roles.
+
+Handlers describe themselves with a Route (their command words, whether they
+recognise free text, who may use them); bot/registry.py lists the routes, and
+this module never names a handler.
+"""
+
+from __future__ import annotations
+
+import difflib
+import logging
+import re
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Any, Awaitable, Callable, Protocol
+
+from bot.config import Config
+from bot.formatting import Code, simple
+from bot.knowledge_state import KnowledgeState, Loaded
+from bot.messages import Message, Reply, Role
+from bot.question import guess_language
+
+log = logging.getLogger(__name__)
+_COMMAND_RE = re.compile(r"^\s*!([A-Za-z][\w-]*)\s*(.*)$", re.DOTALL)
+
+
+@dataclass(frozen=True)
+class Request:
+    """A message as a handler sees it: which command, its argument, who, which language."""
+
+    message: Message
+    command: str        # the command word used, or "" for free text
+    args: str
+    lang: str           # "nl" | "en": the language to answer in
+    role: Role
+
+
+@dataclass
+class Context:
+    """What handlers may use; passed in, so tests and the console build their own."""
+
+    config: Config
+    knowledge: KnowledgeState
+    routes: list["Route"]
+    clock: Callable[[], datetime] = lambda: datetime.now(timezone.utc)
+    services: dict[str, Any] = field(default_factory=dict)   # e.g. the store, added by later capabilities
+
+    @property
+    def loaded(self) -> Loaded:
+        return self.knowledge.current
+
+
+Handler = Callable[[Request, Context], Awaitable[list[Reply]]]
+
+
+class Recogniser(Protocol):
+    def __call__(self, text: str) -> tuple[str, str] | None:
+        """(argument, language) if the free text is for this route."""
+
+
+@dataclass(frozen=True)
+class Route:
+    name: str
+    handler: Handler
+    commands: dict[str, str]                  # command word -> language it implies ("" = guess)
+    min_role: Role = Role.STRANGER
+    natural: Recogniser | None = None         # recognises free text in any room
+    addressed_default: bool = False           # takes free text said straight to the bot (DM)
+    summary: dict[str, str] = field(default_factory=dict)   # lang -> one line for !help
+
+
+_DENIED = {
+    Role.MEMBER: {"nl": "Dit is alleen voor leden van het netwerk.", "en": "This is for network members only."},
+    Role.COORDINATOR: {"nl": "Dit is alleen voor coördinatoren.", "en": "This is for coordinators only."},
+    Role.ADMIN: {"nl": "Dit is alleen voor beheerders.", "en": "This is for admins only."},
+}
+_UNKNOWN = {"nl": ("Dat commando ken ik niet: ", ". Typ ", " voor wat ik kan."),
+            "en": ("I don't know that command: ", ". Type ", " to see what I can do.")}
+_MEANT = {"nl": (" (bedoel je ", "?)"), "en": (" (did you mean ", "?)")}
+_FAILED = {"nl": "Er ging iets mis bij het beantwoorden. De beheerder kan het in het logboek terugvinden.",
+           "en": "Something went wrong while answering. The admin can find it in the log."}
+
+
+class Dispatcher:
+    def __init__(self, context: Context, role_of: Callable[[Message], Awaitable[Role]]) -> None:
+        self.context = context
+        self.role_of = role_of
+        self._by_command = {word: route for route in context.routes for word in route.commands}
+
+    async def dispatch(self, message: Message) -> list[Reply]:
+        """The replies for one message; empty when it was not for the bot."""
+        picked = self._pick(message)
+        if picked is None:
+            return []
+        route, command, args, lang = picked
+        if route is None:
+            # Other bots share the "!" prefix: in a room, only speak up for a near miss.
+            close = difflib.get_close_matches(command, self._by_command, n=1, cutoff=0.6)
+            if not (close or message.addressed):
+                return []
+            head, middle, tail = _UNKNOWN[lang]
+            hint = [_MEANT[lang][0], Code("!" + close[0]), _MEANT[lang][1]] if close else []
+            return [simple(head, Code("!" + command), *hint, middle, Code("!help"), tail)]
+        role = await self.role_of(message)
+        if role < route.min_role:
+            return [simple(_DENIED[route.min_role][lang])]
+        request = Request(message, command, args, lang, role)
+        try:
+            return await route.handler(request, self.context)
+        except Exception:
+            log.exception("handler failed", extra={"route": route.name, "event_id": message.event_id, "room_id": message.room_id})
+            return [simple(_FAILED[lang])]
+
+    def _pick(self, message: Message) -> tuple[Route | None, str, str, str] | None:
+        text = message.text.strip()
+        command = _COMMAND_RE.match(text)
+        if command:
+            word, args = command.group(1).lower(), command.group(2).strip()
+            route = self._by_command.get(word)
+            implied = route.commands[word] if route else ""
+            return route, word, args, implied or guess_language(args or text)
+        for route in self.context.routes:
+            if route.natural and (found := route.natural(text)):
+                return route, "", found[0], found[1]
+        if message.addressed and text:
+            for route in self.context.routes:
+                if route.addressed_default:
+                    return route, "", text, guess_language(text)
+        return None

@@ -1,0 +1,183 @@
+"""Ask: "wie heeft ervaring met X?" -> the people and practice examples that fit.
+
+Contact details are shown only as far as the contact agreed (`share`) and the
+asker may see them; a private contact is reached through a coordinator.
+"""
+
+from __future__ import annotations
+
+from bot.formatting import Bold, Code, Link, Piece, ReplyBuilder
+from bot.matcher import Reason, Result
+from bot.messages import Reply, Role
+from bot.model import Contact, Knowledge
+from bot.question import parse_natural, parse_topic
+from bot.routing import Context, Request, Route
+
+SHOWN = {"contact": 3, "example": 3, "organisation": 2}
+
+_T = {
+    "nl": {
+        "found": "Over ", "found2": " vond ik:",
+        "people": "Mensen met ervaring", "examples": "Praktijkvoorbeelden", "organisations": "Organisaties",
+        "why": "Waarom: ", "contact": "Contact: ", "private": "Contact loopt via een coördinator",
+        "members_only": "Contactgegevens zijn alleen voor leden van het netwerk",
+        "example": "voorbeeld ",
+        "none": "Ik vond niemand en geen praktijkvoorbeeld dat goed past bij ",
+        "related": "Verwante thema's: ", "post": "Je kunt het ook als vraag in het netwerk zetten: ",
+        "empty": "Waarover wil je iets weten? Bijvoorbeeld: ",
+        "empty_example": "!vraag zorgkantoren",
+        "fields": {"keyword": "trefwoord", "title": "titel", "theme": "thema", "contact": "contactpersoon",
+                   "organisation": "organisatie", "summary": "beschrijving", "name": "naam",
+                   "expertise": "expertise", "role": "rol", "region": "regio"},
+        "synonym": "verwant aan", "typo": "gelezen als", "compound": "deel van",
+    },
+    "en": {
+        "found": "On ", "found2": " I found:",
+        "people": "People with experience", "examples": "Practice examples", "organisations": "Organisations",
+        "why": "Why: ", "contact": "Contact: ", "private": "Contact goes through a coordinator",
+        "members_only": "Contact details are for network members only",
+        "example": "example ",
+        "none": "I found no one and no practice example that fits ",
+        "related": "Related themes: ", "post": "You can also post it as a need in the network: ",
+        "empty": "What would you like to know about? For example: ",
+        "empty_example": "!ask care offices",
+        "fields": {"keyword": "keyword", "title": "title", "theme": "theme", "contact": "contact",
+                   "organisation": "organisation", "summary": "description", "name": "name",
+                   "expertise": "expertise", "role": "role", "region": "region"},
+        "synonym": "related to", "typo": "read as", "compound": "part of",
+    },
+}
+
+
+async def handle(request: Request, context: Context) -> list[Reply]:
+    question = parse_topic(request.args, request.lang)
+    t = _T[request.lang]
+    if not question.topic:
+        return [ReplyBuilder().para(t["empty"], Code(t["empty_example"])).build()]
+    loaded = context.loaded
+    results = loaded.index.search(question.topic, limit=10)
+    if not results:
+        near = loaded.index.search(question.topic, limit=10, threshold=1.0)
+        return [no_match(question.topic, near, loaded.knowledge, request.lang)]
+    return [answer(question.topic, results, loaded.knowledge, request.lang, request.role)]
+
+
+def answer(topic: str, results: list[Result], knowledge: Knowledge, lang: str, role: Role) -> Reply:
+    t = _T[lang]
+    reply = ReplyBuilder().para(t["found"], Bold(topic), t["found2"])
+    by_kind = {kind: [r for r in results if r.kind == kind][:count] for kind, count in SHOWN.items()}
+    if by_kind["contact"]:
+        reply.para(Bold(t["people"]))
+        reply.items([_person(r, knowledge, lang, role) for r in by_kind["contact"]], numbered=True)
+    if by_kind["example"]:
+        reply.para(Bold(t["examples"]))
+        reply.items([_example(r, knowledge, lang) for r in by_kind["example"]])
+    if by_kind["organisation"]:
+        reply.para(Bold(t["organisations"]))
+        reply.items([_organisation(r, knowledge, lang) for r in by_kind["organisation"]])
+    return reply.build()
+
+
+def no_match(topic: str, near: list[Result], knowledge: Knowledge, lang: str) -> Reply:
+    t = _T[lang]
+    reply = ReplyBuilder().para(t["none"], Bold(topic), ".")
+    themes = _related_themes(near, knowledge)
+    if themes:
+        reply.para(t["related"], ", ".join(themes))
+    command = "!haal" if lang == "nl" else "!need"
+    reply.para(t["post"], Code(f"{command} {topic}"))
+    return reply.build()
+
+
+def _person(result: Result, knowledge: Knowledge, lang: str, role: Role) -> list[list[Piece]]:
+    t = _T[lang]
+    contact = knowledge.contacts[result.id]
+    org = knowledge.organisations.get(contact.organisation)
+    head: list[Piece] = [Bold(contact.name)]
+    detail = ", ".join(x for x in (contact.role if contact.share != "private" or role >= Role.MEMBER else None,
+                                   org.name if org else None) if x)
+    if detail:
+        head.append(f" — {detail}")
+    lines = [head, [t["why"], _reasons(result.why, knowledge, lang)]]
+    for example_id in result.examples[:2]:
+        example = knowledge.examples[example_id]
+        lines.append(["↳ ", *_example_title(example.title, example.year, example.url)])
+    lines.append(_contact_line(contact, lang, role))
+    return lines
+
+
+def _contact_line(contact: Contact, lang: str, role: Role) -> list[Piece]:
+    t = _T[lang]
+    if contact.share == "private":
+        return [t["private"], " (", Code("!help"), ")"]
+    if role < Role.MEMBER:
+        return [t["members_only"]]
+    details: list[Piece] = []
+    if contact.matrix_id:
+        details.append(Link(contact.matrix_id, f"https://matrix.to/#/{contact.matrix_id}"))
+    if contact.email:
+        details += [" · "] if details else []
+        details.append(Link(contact.email, f"mailto:{contact.email}"))
+    return [t["contact"], *details] if details else [t["private"]]
+
+
+def _example(result: Result, knowledge: Knowledge, lang: str) -> list[list[Piece]]:
+    example = knowledge.examples[result.id]
+    org = knowledge.organisations.get(example.organisation)
+    head = _example_title(example.title, example.year, example.url)
+    if org:
+        head.append(f" — {org.name}")
+    return [head, [_T[lang]["why"], _reasons(result.why, knowledge, lang)]]
+
+
+def _example_title(title: str, year: int | None, url: str | None) -> list[Piece]:
+    label = f"{title} ({year})" if year else title
+    return [Link(label, url) if url else Bold(label)]
+
+
+def _organisation(result: Result, knowledge: Knowledge, lang: str) -> list[list[Piece]]:
+    org = knowledge.organisations[result.id]
+    head: list[Piece] = [Link(org.name, org.url) if org.url else Bold(org.name)]
+    head.append(f" — {org.kind}" + (f", {org.region}" if org.region else ""))
+    return [head]
+
+
+def _reasons(reasons: tuple[Reason, ...], knowledge: Knowledge, lang: str) -> str:
+    t = _T[lang]
+    parts = []
+    for reason in reasons[:3]:
+        text = f"{t['fields'].get(reason.field, reason.field)} “{reason.item}”"
+        if reason.via:
+            text += f" ({t[reason.via]} “{reason.asked}”)"
+        if reason.example and reason.example in knowledge.examples:
+            text = f"{t['example']}“{knowledge.examples[reason.example].title}”: {text}"
+        parts.append(text)
+    return "; ".join(parts)
+
+
+def _related_themes(near: list[Result], knowledge: Knowledge) -> list[str]:
+    seen: list[str] = []
+    for result in near:
+        entry = knowledge.examples.get(result.id) if result.kind == "example" else (
+            knowledge.contacts.get(result.id) if result.kind == "contact" else None)
+        for theme_id in getattr(entry, "themes", ()):
+            name = knowledge.themes[theme_id].name
+            if name not in seen:
+                seen.append(name)
+    return seen[:3]
+
+
+def recognise(text: str) -> tuple[str, str] | None:
+    question = parse_natural(text)
+    return (question.topic, question.lang) if question else None
+
+
+ROUTE = Route(
+    name="ask",
+    handler=handle,
+    commands={"vraag": "nl", "ask": "en", "wie": "nl", "who": "en"},
+    natural=recognise,
+    addressed_default=True,
+    summary={"nl": "!vraag <onderwerp> — wie heeft ervaring met een onderwerp (of vraag het gewoon: “wie heeft ervaring met …?”)",
+             "en": "!ask <topic> — who has experience with a topic (or just ask: “who has experience with …?”)"},
+)

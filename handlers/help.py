@@ -1,0 +1,31 @@
+"""Help: what the bot can do, in the asker's language, built from the routes themselves."""
+
+from __future__ import annotations
+
+from bot.formatting import ReplyBuilder
+from bot.messages import Reply
+from bot.routing import Context, Request, Route
+
+_INTRO = {
+    "nl": "Ik ben Verbinder, de bot van het netwerk Radicale vernieuwing verpleeghuiszorg. Ik zoek mensen en praktijkvoorbeelden bij je vraag.",
+    "en": "I am Verbinder, the bot of the network Radicale vernieuwing verpleeghuiszorg. I find people and practice examples for your question.",
+}
+_COORDINATORS = {"nl": "Coördinatoren van het netwerk: ", "en": "The network's coordinators: "}
+
+
+async def handle(request: Request, context: Context) -> list[Reply]:
+    lang = request.lang
+    lines = [[route.summary[lang]] for route in context.routes
+             if route.summary.get(lang) and request.role >= route.min_role]
+    reply = ReplyBuilder().para(_INTRO[lang]).items(lines)
+    if context.config.coordinators:
+        reply.para(_COORDINATORS[lang], ", ".join(context.config.coordinators))
+    return [reply.build()]
+
+
+ROUTE = Route(
+    name="help",
+    handler=handle,
+    commands={"help": "", "hulp": "nl", "start": ""},
+    summary={"nl": "!hulp — dit overzicht", "en": "!help — this overview"},
+)

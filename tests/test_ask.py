@@ -1,0 +1,88 @@
+"""Asking the bot who has experience with something: a conversation in, replies out."""
+
+from __future__ import annotations
+
+
+async def test_natural_dutch_question_in_a_room_gets_people_and_examples(chat):
+    [reply] = await chat.say("Hoi allemaal, wie heeft ervaring met addendumafspraken met het zorgkantoor?")
+    assert reply.text.startswith("Over addendumafspraken met het zorgkantoor vond ik:")
+    assert "Eva van Zelm" in reply.text and "Topaz" in reply.text
+    assert "Waarom:" in reply.text
+    assert "Addendumafspraken" in reply.text          # the supporting practice example
+    assert "@eva:example.org" in reply.text            # share: public, asker is a member
+
+
+async def test_english_question_is_answered_in_english(chat):
+    [reply] = await chat.say("Who has experience with supervisory boards?")
+    assert reply.text.startswith("On supervisory boards I found:")
+    assert "People with experience" in reply.text or "Practice examples" in reply.text
+    assert "Waarom" not in reply.text
+
+
+async def test_commands_in_both_languages(chat):
+    [dutch] = await chat.say("!vraag CQ-index")
+    [english] = await chat.say("!ask CQ-index")
+    assert "Marloes van Schooten" in dutch.text and "Mensen met ervaring" in dutch.text
+    assert "Marloes van Schooten" in english.text and "People with experience" in english.text
+
+
+async def test_room_chatter_is_left_alone_but_a_dm_is_a_question(chat):
+    assert await chat.say("Goedemorgen, wat een mooi weer vandaag") == []
+    [reply] = await chat.dm("zorgkantoren")
+    assert "Over zorgkantoren vond ik:" in reply.text
+
+
+async def test_no_match_says_so_and_suggests_a_need(chat):
+    [reply] = await chat.say("Wie heeft ervaring met mondzorg?")
+    assert "Ik vond niemand" in reply.text
+    assert "!haal mondzorg" in reply.text
+    assert "Mensen met ervaring" not in reply.text
+
+
+async def test_no_match_in_english_suggests_posting_a_need(chat):
+    [reply] = await chat.say("who has experience with dentistry?")
+    assert "I found no one" in reply.text and "!need dentistry" in reply.text
+
+
+async def test_stranger_sees_no_contact_details(chat):
+    [member] = await chat.say("!vraag addendumafspraken", sender="@someone:example.org")
+    [stranger] = await chat.say("!vraag addendumafspraken", sender="@someone:elsewhere.net")
+    assert "eva@example.org" in member.text
+    assert "eva@example.org" not in stranger.text and "@eva:example.org" not in stranger.text
+    assert "alleen voor leden" in stranger.text
+
+
+async def test_private_contact_is_reached_through_a_coordinator(chat, sample_state):
+    private = [c for c in sample_state.current.knowledge.contacts.values() if c.share == "private"]
+    assert private, "the sample knowledge should hold a private contact"
+    contact = private[0]
+    [reply] = await chat.dm(f"!vraag {contact.expertise[0]}", sender="@admin:example.org")
+    assert contact.name in reply.text
+    assert contact.matrix_id not in reply.text and (contact.email or "@@") not in reply.text
+    assert "via een coördinator" in reply.text
+
+
+async def test_typed_markup_is_escaped_in_html(chat):
+    [reply] = await chat.dm("!vraag <script>alert(1)</script> zorgkantoren")
+    assert "<script>" not in reply.html
+    assert "&lt;script&gt;" in reply.html
+
+
+async def test_an_empty_question_gets_an_example(chat):
+    [reply] = await chat.say("!vraag")
+    assert "!vraag zorgkantoren" in reply.text
+
+
+async def test_help_lists_the_commands_in_the_asked_language(chat):
+    [dutch] = await chat.say("!hulp")
+    assert "!vraag" in dutch.text and "Coördinatoren" in dutch.text
+    [english] = await chat.say("!help who are you")
+    assert "!ask" in english.text
+
+
+async def test_unknown_command_near_miss_gets_a_hint_and_others_are_ignored(chat):
+    [reply] = await chat.say("!vraaag zorgkantoren")
+    assert "bedoel je !vraag?" in reply.text
+    assert await chat.say("!weather Utrecht") == []
+    [dm] = await chat.dm("!weather Utrecht")
+    assert "!help" in dm.text

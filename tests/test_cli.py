@@ -1,0 +1,76 @@
+"""The command line, as an admin uses it: validate, ask (text, JSON, JSON Lines), console."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.conftest import ROOT, SAMPLE
+
+
+def run(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "bot", *args], input=stdin, capture_output=True,
+                          text=True, cwd=ROOT, timeout=60)
+
+
+def test_validate_sample_prints_counts():
+    result = run("validate", "--knowledge", str(SAMPLE))
+    assert result.returncode == 0
+    assert "valid" in result.stdout and "examples" in result.stdout
+
+
+def test_validate_broken_directory_lists_problems_and_exits_1(tmp_path: Path):
+    (tmp_path / "contacts.yaml").write_text("contacts:\n  - id: eva\n    name: Eva\n    organisation: nope\n")
+    result = run("validate", "--knowledge", str(tmp_path))
+    assert result.returncode == 1
+    assert result.stdout.startswith("contacts.yaml:4: contact field 'organisation': unknown organisation id 'nope'")
+
+
+def test_ask_json_follows_the_contract():
+    result = run("ask", "--json", "--limit", "3", "Wie heeft ervaring met de CQ-index?")
+    assert result.returncode == 0
+    answer = json.loads(result.stdout)
+    assert answer["query"] == "Wie heeft ervaring met de CQ-index?"
+    assert answer["topic"] == "de CQ-index"
+    assert 1 <= len(answer["results"]) <= 3
+    for item in answer["results"]:
+        assert item["kind"] in ("contact", "example", "organisation")
+        assert 0 <= item["score"] <= 100 and item["why"]
+        assert ("examples" in item) == (item["kind"] == "contact")
+    scores = [r["score"] for r in answer["results"]]
+    assert scores == sorted(scores, reverse=True)
+
+
+def test_ask_no_match_is_an_empty_list_and_exit_0():
+    result = run("ask", "--json", "wie heeft ervaring met mondzorg?")
+    assert result.returncode == 0 and json.loads(result.stdout)["results"] == []
+
+
+def test_ask_reads_questions_from_stdin_as_json_lines():
+    result = run("ask", "--json", "-", stdin="zorgkantoren\n\nwho knows about supervisory boards?\nmondzorg\n")
+    lines = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [line["query"] for line in lines] == ["zorgkantoren", "who knows about supervisory boards?", "mondzorg"]
+    assert lines[0]["results"] and lines[1]["results"] and not lines[2]["results"]
+
+
+def test_ask_text_is_the_chat_answer():
+    result = run("ask", "who has experience with supervisory boards?")
+    assert result.returncode == 0 and result.stdout.startswith("On supervisory boards I found:")
+
+
+def test_bad_arguments_exit_2_with_a_message(tmp_path: Path):
+    result = run("ask", "--limit", "zero", "x")
+    assert result.returncode == 2 and "'zero' is not a whole number" in result.stderr
+    (tmp_path / "teams.yaml").write_text("teams: [1]\n")
+    result = run("ask", "--knowledge", str(tmp_path), "x")
+    assert result.returncode == 2 and result.stderr.startswith("teams.yaml:1:")
+
+
+def test_console_answers_piped_lines_one_block_each():
+    result = run("console", stdin="wie heeft ervaring met zorgkantoren?\n!help\n")
+    assert result.returncode == 0
+    blocks = [b for b in result.stdout.split("\n\n") if b.strip()]
+    assert blocks[0].startswith("Over zorgkantoren vond ik:")
+    assert any("!vraag" in b for b in blocks[1:])
