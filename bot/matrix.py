@@ -1,0 +1,318 @@
+"""The Matrix transport: the only module that speaks matrix-nio.
+
+It turns timeline events into Messages for the dispatcher and Replies into
+notices, and owns what a live bot meets: the login session, the sync loop and
+its persisted token, backfill after downtime, invites, rate limits, outages
+and shutdown. Each question is answered exactly once: replies carry a
+transaction id derived from the question's event id (the homeserver drops a
+repeat), an event is marked handled only after its replies went out, and the
+sync token is persisted only after every event before it was handled.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import logging
+from typing import Any
+
+import aiohttp
+from nio import (
+    AsyncClient,
+    AsyncClientConfig,
+    InviteMemberEvent,
+    JoinError,
+    LoginError,
+    MessageDirection,
+    RoomMemberEvent,
+    RoomMessagesError,
+    RoomMessageText,
+    RoomResolveAliasError,
+    RoomSendError,
+    SyncError,
+    SyncResponse,
+    WhoamiError,
+)
+
+from bot.config import Config
+from bot.messages import Message, Reply, Role
+from bot.outbox import Backoff, Outbox, Outgoing, RateLimited, Rejected, Unreachable
+from bot.roles import combine, role_from_config
+from bot.routing import Context, Dispatcher
+from bot.store import Store
+
+log = logging.getLogger(__name__)
+
+TIMELINE_LIMIT = 20        # events per room per sync; more after a gap is backfilled
+SYNC_TIMEOUT_MS = 30_000
+_NETWORK_ERRORS = (aiohttp.ClientError, asyncio.TimeoutError, OSError)
+_SYNC_FILTER = {
+    "room": {"timeline": {"limit": TIMELINE_LIMIT}, "state": {"lazy_load_members": False}},
+    "presence": {"types": []},
+    "account_data": {"types": []},
+}
+
+
+class LoginFailed(Exception):
+    """The homeserver refused the bot's credentials; message is safe to print."""
+
+
+class MatrixBot:
+    def __init__(self, config: Config, store: Store, context: Context, *, backoff_cap: float = 30.0) -> None:
+        self.config = config
+        self.store = store
+        self.client = AsyncClient(
+            config.homeserver, config.user_id,
+            config=AsyncClientConfig(max_limit_exceeded=0, max_timeouts=0, encryption_enabled=False),
+        )
+        self.dispatcher = Dispatcher(context, self.role_of)
+        self.outbox = Outbox(self._send, backoff_cap=backoff_cap)
+        self._backoff_cap = backoff_cap
+        self._joined: set[str] = set()
+        self._in_flight: set[str] = set()
+        self._network_rooms: set[str] = set()
+        self._stopping = asyncio.Event()
+        self.ready = asyncio.Event()     # set after the first sync was handled
+
+    # --- lifecycle ----------------------------------------------------------
+
+    async def login(self) -> None:
+        """Reuse the stored session (same device, no pile of devices); password only the first time."""
+        session = await self.store.get("session")
+        if session and session.get("user_id") == self.config.user_id and session.get("homeserver") == self.config.homeserver:
+            self.client.restore_login(session["user_id"], session["device_id"], session["access_token"])
+            whoami = await self._retrying(self.client.whoami, "whoami")
+            if not isinstance(whoami, WhoamiError):
+                log.info("session restored", extra={"user_id": self.config.user_id, "device_id": session["device_id"]})
+                return
+            log.warning("stored session no longer valid; logging in again", extra={"error": whoami.status_code})
+            self.client.access_token = ""
+        response = await self._retrying(
+            lambda: self.client.login(self.config.password, device_name=self.config.device_name), "login")
+        if isinstance(response, LoginError):
+            raise LoginFailed(f"login as {self.config.user_id} failed: {response.status_code} {response.message}")
+        await self.store.put("session", {"user_id": response.user_id, "device_id": response.device_id,
+                                         "access_token": response.access_token, "homeserver": self.config.homeserver})
+        log.info("logged in", extra={"user_id": response.user_id, "device_id": response.device_id})
+
+    async def run(self) -> None:
+        """Sync until stop() is called; then finish the replies in flight."""
+        self._joined = await self.store.joined_rooms()
+        await self._resolve_network_rooms()
+        self.outbox.start()
+        sync = asyncio.create_task(self._sync_loop(), name="sync")
+        stop = asyncio.create_task(self._stopping.wait())
+        await asyncio.wait({sync, stop}, return_when=asyncio.FIRST_COMPLETED)
+        sync.cancel()
+        await asyncio.gather(sync, return_exceptions=True)
+        if sync.done() and not sync.cancelled() and sync.exception():
+            raise sync.exception()
+        drained = await self.outbox.drain(timeout=15)
+        log.info("stopped", extra={"replies_left": 0 if drained else self.outbox.pending})
+        await self.outbox.stop()
+        await self.client.close()   # never logout(): that would delete the device
+
+    def stop(self) -> None:
+        self._stopping.set()
+
+    # --- sync ---------------------------------------------------------------
+
+    async def _sync_loop(self) -> None:
+        since = await self.store.get("next_batch")
+        first = since is None
+        backoff = Backoff(cap=self._backoff_cap)
+        while True:
+            try:
+                response = await self.client.sync(timeout=0 if first else SYNC_TIMEOUT_MS, since=since,
+                                                  sync_filter=_SYNC_FILTER, full_state=first or None)
+            except _NETWORK_ERRORS as exc:
+                response = exc
+            if not isinstance(response, SyncResponse):
+                delay = backoff.next_delay()
+                error = response.status_code if isinstance(response, SyncError) else type(response).__name__
+                log.warning("sync failed, retrying", extra={"error": error, "retry_in_s": delay, "attempt": backoff.attempt})
+                await asyncio.sleep(delay)
+                continue
+            if backoff.attempt:
+                log.info("homeserver reachable again", extra={"after_attempts": backoff.attempt})
+            backoff.reset()
+            await self._handle_sync(response, since, first)
+            if not self.ready.is_set():
+                self.ready.set()
+                log.info("ready", extra={"resumed": not first, "rooms": len(self._joined)})
+            token = response.next_batch
+            self.outbox.put(lambda token=token: self.store.put("next_batch", token))
+            since, first = token, False
+
+    async def _handle_sync(self, response: SyncResponse, since: str | None, first: bool) -> None:
+        for room_id, info in response.rooms.invite.items():
+            await self._on_invite(room_id, info.invite_state)
+        for room_id in response.rooms.leave:
+            self._joined.discard(room_id)
+            await self.store.set_joined(room_id, False)
+        for room_id, info in response.rooms.join.items():
+            events = list(info.timeline.events)
+            if room_id not in self._joined:
+                # Newly joined: its history is not for us; only what follows our join.
+                events = _after_own_join(events, self.config.user_id)
+                self._joined.add(room_id)
+                await self.store.set_joined(room_id, True)
+            elif info.timeline.limited and since and not first:
+                events = await self._backfill(room_id, info.timeline.prev_batch, since) + events
+            if first:
+                continue    # first start: skip everything sent before the bot existed
+            for event in events:
+                await self._on_event(room_id, event)
+            await self._leave_if_alone(room_id)
+
+    async def _backfill(self, room_id: str, start: str | None, end: str) -> list:
+        """Events between the last handled sync and this limited timeline, oldest first."""
+        collected: list = []
+        token = start
+        while token:
+            response = await self._retrying(
+                lambda token=token: self.client.room_messages(room_id, start=token, end=end,
+                                                              direction=MessageDirection.back, limit=100), "backfill")
+            if isinstance(response, RoomMessagesError):
+                log.error("backfill failed", extra={"room_id": room_id, "error": response.status_code})
+                break
+            collected.extend(response.chunk)
+            if not response.chunk or not response.end or response.end == token:
+                break
+            token = response.end
+        log.info("backfilled after a gap", extra={"room_id": room_id, "events": len(collected)})
+        return list(reversed(collected))
+
+    # --- events -------------------------------------------------------------
+
+    async def _on_event(self, room_id: str, event: Any) -> None:
+        if not isinstance(event, RoomMessageText):
+            return      # notices (other bots, ourselves), media, state: not questions
+        content = event.source.get("content", {})
+        relation = content.get("m.relates_to") or {}
+        if (event.sender == self.config.user_id or event.sender in self.config.ignored_users
+                or relation.get("rel_type") == "m.replace"):
+            return
+        if event.event_id in self._in_flight or await self.store.is_handled(event.event_id):
+            return
+        self._in_flight.add(event.event_id)
+        message = Message(
+            sender=event.sender, room_id=room_id, text=event.body, event_id=event.event_id,
+            thread_root=relation.get("event_id") if relation.get("rel_type") == "m.thread" else None,
+            addressed=self._is_direct(room_id) or self._mentions_me(event.body, content),
+        )
+        replies = await self.dispatcher.dispatch(message)
+        log.info("message handled", extra={"room_id": room_id, "event_id": event.event_id, "replies": len(replies)})
+        for number, reply in enumerate(replies):
+            self.outbox.put(Outgoing(room_id, reply_content(reply, message), _txn_id(event.event_id, number)))
+
+        async def done(event_id: str = event.event_id) -> None:
+            await self.store.mark_handled(event_id, room_id)
+            self._in_flight.discard(event_id)
+        self.outbox.put(done)
+
+    def _is_direct(self, room_id: str) -> bool:
+        room = self.client.rooms.get(room_id)
+        return bool(room) and room.member_count == 2    # the bot and one person, invites counted
+
+    def _mentions_me(self, body: str, content: dict) -> bool:
+        mentioned = (content.get("m.mentions") or {}).get("user_ids") or []
+        localpart = self.config.user_id[1:].split(":", 1)[0]
+        return self.config.user_id in mentioned or self.config.user_id in body or body.lower().startswith(localpart.lower())
+
+    async def role_of(self, message: Message) -> Role:
+        """The config's role, raised by membership and power in the network rooms."""
+        role = Role.STRANGER
+        for room_id in self._network_rooms:
+            room = self.client.rooms.get(room_id)
+            if room and message.sender in room.users:
+                level = room.power_levels.get_user_level(message.sender)
+                role = max(role, combine(self.config, message.sender, in_network_room=True, power_level=level))
+        return max(role, role_from_config(self.config, message.sender))
+
+    # --- rooms --------------------------------------------------------------
+
+    async def _on_invite(self, room_id: str, invite_state: list) -> None:
+        inviter = next((e.sender for e in invite_state if isinstance(e, InviteMemberEvent)
+                        and e.state_key == self.config.user_id and e.membership == "invite"), None)
+        if inviter and role_from_config(self.config, inviter) >= Role.MEMBER:
+            response = await self._retrying(lambda: self.client.join(room_id), "join")
+            joined = not isinstance(response, JoinError)
+            log.info("invite accepted" if joined else "join failed", extra={"room_id": room_id, "inviter": inviter})
+        else:
+            await self._retrying(lambda: self.client.room_leave(room_id), "reject invite")
+            log.info("invite rejected", extra={"room_id": room_id, "inviter": inviter or "unknown"})
+
+    async def _leave_if_alone(self, room_id: str) -> None:
+        room = self.client.rooms.get(room_id)
+        if room and room.joined_count == 1 and room.invited_count == 0:
+            await self._retrying(lambda: self.client.room_leave(room_id), "leave")
+            self._joined.discard(room_id)
+            await self.store.set_joined(room_id, False)
+            log.info("left a room the bot was alone in", extra={"room_id": room_id})
+
+    async def _resolve_network_rooms(self) -> None:
+        for room in self.config.network_rooms:
+            if room.startswith("!"):
+                self._network_rooms.add(room)
+                continue
+            response = await self._retrying(lambda room=room: self.client.room_resolve_alias(room), "resolve alias")
+            if isinstance(response, RoomResolveAliasError):
+                log.warning("network room alias not found", extra={"alias": room})
+            else:
+                self._network_rooms.add(response.room_id)
+
+    # --- sending ------------------------------------------------------------
+
+    async def _send(self, item: Outgoing) -> None:
+        try:
+            response = await self.client.room_send(item.room_id, "m.room.message", item.content,
+                                                   tx_id=item.txn_id, ignore_unverified_devices=True)
+        except _NETWORK_ERRORS as exc:
+            raise Unreachable(type(exc).__name__) from None
+        if isinstance(response, RoomSendError):
+            if response.status_code == "M_LIMIT_EXCEEDED":
+                raise RateLimited((response.retry_after_ms or 1000) / 1000)
+            if response.status_code in ("M_FORBIDDEN", "M_NOT_FOUND", "M_UNKNOWN"):
+                raise Rejected(f"{response.status_code} {response.message}")
+            raise Unreachable(f"{response.status_code} {response.message}")
+
+    async def _retrying(self, call, what: str):
+        """A one-off request, retried with backoff while the homeserver is unreachable."""
+        backoff = Backoff(cap=self._backoff_cap)
+        while True:
+            try:
+                return await call()
+            except _NETWORK_ERRORS as exc:
+                delay = backoff.next_delay()
+                log.warning(f"{what} failed, retrying", extra={"error": type(exc).__name__, "retry_in_s": delay})
+                await asyncio.sleep(delay)
+
+
+def reply_content(reply: Reply, question: Message) -> dict[str, Any]:
+    """An m.notice answering `question`: a reply to it, inside its thread if it has one."""
+    in_reply_to = {"event_id": question.event_id}
+    relates: dict[str, Any] = {"m.in_reply_to": in_reply_to}
+    if question.thread_root:
+        relates = {"rel_type": "m.thread", "event_id": question.thread_root,
+                   "is_falling_back": True, "m.in_reply_to": in_reply_to}
+    return {
+        "msgtype": "m.notice",
+        "body": reply.text,
+        "format": "org.matrix.custom.html",
+        "formatted_body": reply.html,
+        "m.relates_to": relates,
+        "m.mentions": {"user_ids": list(reply.mentions)},
+    }
+
+
+def _txn_id(event_id: str, number: int) -> str:
+    return f"verbinder-{hashlib.sha256(event_id.encode()).hexdigest()[:32]}-{number}"
+
+
+def _after_own_join(events: list, user_id: str) -> list:
+    for index in range(len(events) - 1, -1, -1):
+        event = events[index]
+        if isinstance(event, RoomMemberEvent) and event.state_key == user_id and event.membership == "join":
+            return events[index + 1:]
+    return []
