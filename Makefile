@@ -22,8 +22,8 @@ $(SYNAPSE_VENV)/.installed:
 test: $(VENV)/.installed $(SYNAPSE_VENV)/.installed
 	$(BOT) -m pytest
 
-demo: $(VENV)/.installed
-	$(BOT) -m bot console
+demo: $(VENV)/.installed $(SYNAPSE_VENV)/.installed
+	$(BOT) -m bot demo
 
 bench: $(VENV)/.installed
 	$(BOT) benchmarks/ask.py

@@ -50,6 +50,9 @@ def _parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("run", help="run the bot on Matrix")
     p.add_argument("--config", type=Path, required=True, metavar="FILE")
+
+    p = sub.add_parser("demo", help="local Synapse + the bot + a chat prompt as a Matrix user (make demo)")
+    p.add_argument("--state", type=Path, default=Path(".demo"), metavar="DIR", help="kept between runs (default .demo)")
     return parser
 
 
@@ -61,6 +64,9 @@ def main(argv: list[str] | None = None) -> int:
         return _ask(args)
     if args.command == "console":
         return _console(args)
+    if args.command == "demo":
+        from bot.demo import main as demo
+        return demo(args.state)
     from bot.runner import run   # only `run` needs the Matrix transport
     return run(args.config)
 
