@@ -302,7 +302,8 @@ def reply_content(reply: Reply, question: Message) -> dict[str, Any]:
         "format": "org.matrix.custom.html",
         "formatted_body": reply.html,
         "m.relates_to": relates,
-        "m.mentions": {"user_ids": list(reply.mentions)},
+        # The asker is mentioned (intentional mentions); people named in the answer are links, not pings.
+        "m.mentions": {"user_ids": list(dict.fromkeys((question.sender, *reply.mentions)))},
     }
 
 

@@ -20,6 +20,7 @@ async def test_question_in_a_room_gets_a_reply_notice_and_threads_stay_threads(b
     assert content["msgtype"] == "m.notice" and content["format"] == "org.matrix.custom.html"
     assert replied_to(notice) == question
     assert notice.body.startswith("Over zorgkantoren vond ik:") and "<b>" in content["formatted_body"]
+    assert content["m.mentions"]["user_ids"] == [eva.user_id]
 
     in_thread = await eva.send(room, "!ask CQ-index", thread_root=question)
     _, threaded = await eva.wait_notices(room, verbinder.user_id, 2)
@@ -58,6 +59,9 @@ async def test_restart_answers_what_came_while_down_once_each(bot, person):
     notices = eva.notices(room, verbinder.user_id)
     assert [replied_to(n) for n in notices] == [first, *asked]  # each once, in order
     assert "backfilled" in verbinder.log_text()
+    log = verbinder.log_text(since_start=False)
+    assert "session restored" in log and verbinder.env["E2E_BOT_PASSWORD"] not in log
+    assert "syt_" not in log and "access_token" not in log        # secrets never reach the log
 
 
 async def test_sigkill_in_a_burst_loses_and_duplicates_nothing(bot, person):
