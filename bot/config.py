@@ -15,16 +15,14 @@ from pathlib import Path
 from typing import Any, Callable
 
 from bot.fields import Invalid, did_you_mean, durations, kind_of, text, texts
-from bot.yamlsrc import LinedDict, Problem, YamlError, load_yaml
+from bot.yamlsrc import LinedDict, Problem, ProblemsError, YamlError, load_yaml
 
 USER_ID_RE = re.compile(r"^@[a-z0-9._=\-/+]+:[A-Za-z0-9.\-]+(:\d+)?$")
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
 
 
-class ConfigError(Exception):
-    def __init__(self, problems: list[Problem]) -> None:
-        super().__init__("\n".join(str(p) for p in problems))
-        self.problems = problems
+class ConfigError(ProblemsError):
+    """The config file is invalid."""
 
 
 @dataclass(frozen=True)

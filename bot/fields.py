@@ -37,20 +37,18 @@ def ident(value: Any) -> str:
     return value
 
 
-def texts(value: Any) -> tuple[str, ...]:
-    if isinstance(value, str):
-        raise Invalid(f"expected a list, e.g. [{value}]")
-    if not isinstance(value, list):
-        raise Invalid(f"expected a list, got {kind_of(value)}")
-    return tuple(text(v) for v in value)
+def _list_of(convert: Callable[[Any], str], what: str) -> Callable[[Any], tuple[str, ...]]:
+    def check(value: Any) -> tuple[str, ...]:
+        if isinstance(value, str):
+            raise Invalid(f"expected a list of {what}, e.g. [{value}]")
+        if not isinstance(value, list):
+            raise Invalid(f"expected a list of {what}, got {kind_of(value)}")
+        return tuple(convert(v) for v in value)
+    return check
 
 
-def idents(value: Any) -> tuple[str, ...]:
-    if isinstance(value, str):
-        raise Invalid(f"expected a list of ids, e.g. [{value}]")
-    if not isinstance(value, list):
-        raise Invalid(f"expected a list of ids, got {kind_of(value)}")
-    return tuple(ident(v) for v in value)
+texts = _list_of(text, "terms")
+idents = _list_of(ident, "ids")
 
 
 def one_of(*allowed: str) -> Callable[[Any], str]:

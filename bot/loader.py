@@ -38,16 +38,12 @@ from bot.fields import (
     url,
     year,
 )
-from bot.yamlsrc import LinedDict, LinedList, Problem, YamlError, load_yaml
+from bot.yamlsrc import LinedDict, LinedList, Problem, ProblemsError, YamlError, load_yaml
 
 
 
-class KnowledgeError(Exception):
-    """The directory is invalid; `problems` lists every FILE:LINE: message."""
-
-    def __init__(self, problems: list[Problem]) -> None:
-        super().__init__("\n".join(str(p) for p in problems))
-        self.problems = problems
+class KnowledgeError(ProblemsError):
+    """The knowledge directory is invalid."""
 
 
 # --- the schema: one table per kind ---------------------------------------

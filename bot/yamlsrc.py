@@ -46,6 +46,14 @@ class Problem:
         return f"{self.file}:{self.line}: {self.message}"
 
 
+class ProblemsError(Exception):
+    """Something an admin edits is invalid; `problems` lists every FILE:LINE: message."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__("\n".join(str(p) for p in problems))
+        self.problems = problems
+
+
 class YamlError(Exception):
     """The file is not YAML at all; carries the position PyYAML found."""
 

@@ -82,7 +82,7 @@ events:
         "organisations.yaml:11: unknown field 'regoin' in organisation (did you mean 'region'?)",
         "contacts.yaml:4: contact field 'organisation': unknown organisation id 'topazz' (did you mean 'topaz'?)",
         "contacts.yaml:5: contact field 'share': 'everyone' is not one of: public, network, private",
-        "contacts.yaml:6: contact field 'expertise': expected a list",
+        "contacts.yaml:6: contact field 'expertise': expected a list of terms, e.g. [addendumafspraken]",
         "contacts.yaml:7: contact is missing required field 'name'",
         "contacts.yaml:9: 'piet@example.org' is not a Matrix user id",
         "events.yaml:4: event field 'start'",

@@ -7,6 +7,16 @@ import asyncio
 from tests.e2e.people import replied_to
 
 
+async def talking_to_bot(bot, person, **bot_options):
+    """A running bot and Eva, in a two-person room (a DM) the bot has joined."""
+    verbinder = bot(**bot_options)
+    verbinder.start()
+    eva = await person("eva")
+    room = await eva.room_with(verbinder.user_id)
+    await eva.wait_joined(room, verbinder.user_id)
+    return verbinder, eva, room
+
+
 async def test_question_in_a_room_gets_a_reply_notice_and_threads_stay_threads(bot, person):
     verbinder = bot()
     verbinder.start()
@@ -44,11 +54,7 @@ async def test_a_direct_message_is_a_question(bot, person):
 
 
 async def test_restart_answers_what_came_while_down_once_each(bot, person):
-    verbinder = bot()
-    verbinder.start()
-    eva = await person("eva")
-    room = await eva.room_with(verbinder.user_id)
-    await eva.wait_joined(room, verbinder.user_id)
+    verbinder, eva, room = await talking_to_bot(bot, person)
     first = await eva.send(room, "!vraag zorgkantoren")
     await eva.wait_notices(room, verbinder.user_id, 1)
     assert verbinder.stop() == 0                               # SIGTERM: clean exit
@@ -65,11 +71,7 @@ async def test_restart_answers_what_came_while_down_once_each(bot, person):
 
 
 async def test_sigkill_in_a_burst_loses_and_duplicates_nothing(bot, person):
-    verbinder = bot()
-    verbinder.start()
-    eva = await person("eva")
-    room = await eva.room_with(verbinder.user_id)
-    await eva.wait_joined(room, verbinder.user_id)
+    verbinder, eva, room = await talking_to_bot(bot, person)
     asked = [await eva.send(room, f"!vraag CQ-index {n}") for n in range(30)]
     await eva.wait_notices(room, verbinder.user_id, 3)
     verbinder.kill()
@@ -82,11 +84,7 @@ async def test_sigkill_in_a_burst_loses_and_duplicates_nothing(bot, person):
 
 
 async def test_bot_recovers_when_synapse_restarts(bot, person, synapse):
-    verbinder = bot()
-    verbinder.start()
-    eva = await person("eva")
-    room = await eva.room_with(verbinder.user_id)
-    await eva.wait_joined(room, verbinder.user_id)
+    verbinder, eva, room = await talking_to_bot(bot, person)
     synapse.stop()
     await asyncio.sleep(2)
     synapse.start()
@@ -97,11 +95,8 @@ async def test_bot_recovers_when_synapse_restarts(bot, person, synapse):
 
 
 async def test_strict_rate_limit_delays_but_never_drops_or_reorders(bot, person):
-    verbinder = bot(ratelimited=True)       # rc_message 0.5/s, burst 3 for this account
-    verbinder.start()
-    eva = await person("eva")
-    room = await eva.room_with(verbinder.user_id)
-    await eva.wait_joined(room, verbinder.user_id)
+    # rc_message 0.5/s, burst 3 for this bot's account
+    verbinder, eva, room = await talking_to_bot(bot, person, ratelimited=True)
     asked = [await eva.send(room, f"!vraag reisgids {n}") for n in range(7)]
     notices = await eva.wait_notices(room, verbinder.user_id, 7, timeout=60)
     assert [replied_to(n) for n in notices] == asked
