@@ -22,7 +22,7 @@ from rapidfuzz.distance import Levenshtein
 from bot.model import Knowledge
 from bot.textnorm import content_words, is_common, specificity, stem, words
 
-THRESHOLD = 42.0            # below this an entry is not a good enough match ...
+THRESHOLD = 43.0            # below this an entry is not a good enough match ...
 LONG_QUESTION = 6.0         # ... lowered this much per word beyond two: long questions carry filler
 SYNONYM = 0.9               # a synonym or theme alias counts almost fully
 TYPO = 0.85                 # a repaired misspelling
@@ -33,6 +33,8 @@ DOC_PART_HEAD = 0.8         # a question word found as the head of an entry's co
 DOC_PART_MODIFIER = 0.6     # ... or as its first part
 EXTRA_FIELD = 0.03          # a word found in more than one field is a stronger signal
 UNKNOWN = 0.85              # weight of a question word no entry knows, relative to its rarity
+STRONG = 0.75               # a match this good counts for a word's rarity; weaker readings (a generic
+                            # compound part, a word deep in a summary) must not make a rare word look common
 MIN_PART = 4                # shortest word split off a compound
 MAX_PHRASE = 6
 
@@ -204,7 +206,8 @@ class Index:
         weight_sum = 0.0
         for concept in concepts:
             concept.best = self._matches(concept)
-            rarity = math.log((n + 1) / (len(concept.best) + 0.5))
+            strong = sum(1 for value in concept.best.values() if value >= STRONG)
+            rarity = math.log((n + 1) / (strong + 0.5))
             concept.idf = rarity * concept.specificity * (1.0 if concept.best else UNKNOWN)
             weight_sum += concept.idf
             for number, value in concept.best.items():

@@ -12,9 +12,9 @@ import pytest
 
 from tests.quality.evaluate import SETS, evaluate
 
-FLOORS = {   # hit@1, hit@3, share of no-match questions answered with nothing
-    "sample": (0.80, 0.85, 1.0),
-    "heldout": (0.85, 0.90, 0.85),
+FLOORS = {   # hit@1, hit@3, share of no-match questions answered with nothing (the bar)
+    "sample": (0.75, 0.90, 1.0),
+    "heldout": (0.75, 0.90, 0.85),
 }
 
 
