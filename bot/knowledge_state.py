@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 from dataclasses import dataclass
 from pathlib import Path
@@ -46,7 +47,15 @@ class KnowledgeState:
 
 
 def _load(directory: Path) -> tuple[Loaded | None, list[Problem]]:
-    knowledge, problems = validate_knowledge(directory)
-    if knowledge is None:
-        return None, problems
-    return Loaded(knowledge, Index(knowledge)), []
+    # Loading builds millions of small objects and frees none of them in cycles:
+    # the cycle collector only slows it down (about half the load time at 10,000 examples).
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        knowledge, problems = validate_knowledge(directory)
+        if knowledge is None:
+            return None, problems
+        return Loaded(knowledge, Index(knowledge)), []
+    finally:
+        if enabled:
+            gc.enable()

@@ -11,9 +11,11 @@ instead of everything that mentions zorg.
 
 from __future__ import annotations
 
+import heapq
 import math
+from bisect import bisect_right
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Iterable
 
 from rapidfuzz import process
@@ -22,6 +24,7 @@ from rapidfuzz.distance import Levenshtein
 from bot.model import Knowledge
 from bot.textnorm import content_words, is_common, specificity, stem, words
 
+_NONE: dict[int, float] = {}
 THRESHOLD = 43.0            # below this an entry is not a good enough match ...
 LONG_QUESTION = 6.0         # ... lowered this much per word beyond two: long questions carry filler
 SYNONYM = 0.9               # a synonym or theme alias counts almost fully
@@ -35,6 +38,9 @@ EXTRA_FIELD = 0.03          # a word found in more than one field is a stronger 
 UNKNOWN = 0.85              # weight of a question word no entry knows, relative to its rarity
 STRONG = 0.75               # a match this good counts for a word's rarity; weaker readings (a generic
                             # compound part, a word deep in a summary) must not make a rare word look common
+CANDIDATES = 200            # entries a concept brings in, from the heads of its words' ranked lists ...
+MIN_SHARE = 30              # ... at least this many a word
+MAX_VALUE = 1.0 + 3 * 0.03  # the best an entry can express a concept (a field weight plus EXTRA_FIELD bonuses)
 MIN_PART = 4                # shortest word split off a compound
 MAX_PHRASE = 6
 
@@ -100,7 +106,6 @@ class _Concept:
     expansions: list[tuple[tuple[str, ...], float, str]]   # stems, factor, via
     specificity: float = 1.0
     idf: float = 0.0
-    best: dict[int, float] = field(default_factory=dict)
 
 
 class Index:
@@ -121,6 +126,12 @@ class Index:
         self._lexicon = self._known_stems | {p for parts in self._parts.values() for p in parts if p}
         for number, weighted in enumerate(doc_words):
             self._post(number, weighted)
+        # Each word's entries, best match first: candidates come from the heads
+        # of these lists, and "how many entries match strongly" is a bisect.
+        self._ranked: dict[str, tuple[list[int], list[float]]] = {}
+        for s, entries in self.postings.items():
+            ordered = sorted(entries.items(), key=lambda item: -item[1])
+            self._ranked[s] = ([number for number, _ in ordered], [-value for _, value in ordered])
         for terms in (*knowledge.synonyms, *((t.name, *t.aliases) for t in knowledge.themes.values())):
             for w in content_words(" ".join(terms)):
                 self._spellable[w] += 1
@@ -133,7 +144,14 @@ class Index:
         for number, members in enumerate(self._groups):
             for key in members:
                 self._group_of[key].append(number)
-        self._contact_number = {doc.id: n for n, doc in enumerate(self.docs) if doc.kind == "contact"}
+        contact_number = {doc.id: n for n, doc in enumerate(self.docs) if doc.kind == "contact"}
+        self._people = set(contact_number.values())
+        # for each example: the people it names; for every entry: its place in id order (ties)
+        self._named = [tuple(contact_number[c] for c in knowledge.examples[doc.id].contacts if c in contact_number)
+                       if doc.kind == "example" else () for doc in self.docs]
+        self._order = [0] * len(self.docs)
+        for place, number in enumerate(sorted(range(len(self.docs)), key=lambda n: self.docs[n].id)):
+            self._order[number] = place
 
     # --- building -----------------------------------------------------------
 
@@ -202,20 +220,118 @@ class Index:
         if threshold is None:
             threshold = THRESHOLD - LONG_QUESTION * max(0, len(concepts) - 2)
         n = len(self.docs)
-        totals: dict[int, float] = defaultdict(float)
-        weight_sum = 0.0
         for concept in concepts:
-            concept.best = self._matches(concept)
-            strong = sum(1 for value in concept.best.values() if value >= STRONG)
-            rarity = math.log((n + 1) / (strong + 0.5))
-            concept.idf = rarity * concept.specificity * (1.0 if concept.best else UNKNOWN)
-            weight_sum += concept.idf
-            for number, value in concept.best.items():
+            strong = self._strong(concept)
+            rarity = math.log((n + 1) / (len(strong) + 0.5))
+            concept.idf = rarity * concept.specificity * (1.0 if strong or self._any_match(concept) else UNKNOWN)
+        weight_sum = sum(concept.idf for concept in concepts)
+        totals: dict[int, float] = defaultdict(float)
+        heads = []
+        for concept in concepts:
+            found, cut = self._values(concept)
+            heads.append((concept, found, cut))
+            for number, value in found.items():
+                totals[number] += concept.idf * value
+        # An entry brought in by one concept may lie beyond the cut of another's long list.
+        needed = threshold * weight_sum / 100.0
+        potential = sum(concept.idf * MAX_VALUE for concept, _, cut in heads if cut)
+        for concept, found, cut in heads:
+            if not cut:
+                continue
+            missing = [n for n in totals if n not in found and totals[n] + potential >= needed]
+            best = dict.fromkeys(missing, 0.0)
+            for lists, factor in cut:
+                first, *others = lists
+                for number in missing:
+                    value = first.get(number, 0.0)
+                    for other in others:
+                        value = min(value, other.get(number, 0.0))
+                    if value * factor > best[number]:
+                        best[number] = value * factor
+            for number, value in best.items():
                 totals[number] += concept.idf * value
         scores = {number: min(100.0, 100.0 * total / weight_sum) for number, total in totals.items()}
-        results = self._aggregate(scores, concepts, threshold)
-        results.sort(key=lambda r: (-r.score, r.kind != "contact", r.id))
-        return results[:limit]
+        return [self._result(*entry, concepts) for entry in self._rank(scores, threshold, limit)]
+
+    def _strong(self, concept: _Concept) -> set[int]:
+        """Entries matching the concept well (value >= STRONG): its document frequency."""
+        found: set[int] = set()
+        for stems_, factor, _ in concept.expansions:
+            if factor < STRONG:
+                continue
+            sets = []
+            for s in stems_:
+                if s not in self._ranked:
+                    break
+                numbers, negated = self._ranked[s]
+                sets.append(numbers[:bisect_right(negated, -STRONG / factor)])
+            else:
+                matched = set(sets[0]).intersection(*sets[1:]) if len(sets) > 1 else sets[0]
+                found.update(matched)
+        return found
+
+    def _any_match(self, concept: _Concept) -> bool:
+        return any(all(s in self.postings for s in stems_) for stems_, _, _ in concept.expansions)
+
+    def _values(self, concept: _Concept) -> tuple[dict[int, float], list[tuple[list[dict[int, float]], float]]]:
+        """The concept's value for the entries at the heads of its words' ranked lists
+        (about CANDIDATES in all): the candidates. Also the lists that were cut there,
+        to look up entries that other concepts bring in."""
+        found: dict[int, float] = {}
+        cut: list[tuple[list[dict[int, float]], float]] = []
+        share = max(MIN_SHARE, CANDIDATES // max(1, len(concept.expansions)))
+        for stems_, factor, _ in concept.expansions:
+            if not all(s in self._ranked for s in stems_):
+                continue
+            lists = [self.postings[s] for s in stems_]
+            rarest = min(stems_, key=lambda s: len(self._ranked[s][0]))
+            head = self._ranked[rarest][0]
+            if len(head) > share:
+                cut.append((lists, factor))
+            for number in head[:share]:
+                value = factor * min(d.get(number, 0.0) for d in lists)
+                if value > found.get(number, 0.0):
+                    found[number] = value
+        return found, cut
+
+    def _value(self, concept: _Concept, number: int) -> float:
+        """How well entry `number` expresses the concept (0 when it does not)."""
+        return max(factor * min(self.postings.get(s, _NONE).get(number, 0.0) for s in stems_)
+                   for stems_, factor, _ in concept.expansions) if concept.expansions else 0.0
+
+    def _rank(self, scores: dict[int, float], threshold: float, limit: int) -> list[tuple]:
+        """The best `limit` of (kind, entry, score, backing examples, own match) above the
+        threshold; people rank by their own entry and by the examples that name them."""
+        support: dict[int, list[tuple[float, int]]] = defaultdict(list)
+        ranked: list[tuple] = []       # (-score, not a person, id order, entry, backing, own)
+        people: set[int] = set()
+        for number, score in scores.items():
+            if score < threshold:
+                continue
+            if number in self._people:
+                people.add(number)
+                continue
+            ranked.append((-score, True, self._order[number], number, (), True))
+            for person in self._named[number]:
+                support[person].append((score, number))
+        for number in people.union(support):
+            own = scores.get(number, 0.0) >= threshold
+            backing = support.get(number, [])
+            score = max(scores[number] if own else 0.0, max(backing)[0] if backing else 0.0)
+            score = min(100.0, score + 2.0 * (len(backing) - 1 + (own and bool(backing))) + 1.0)
+            ranked.append((-score, False, self._order[number], number, backing, own))
+        return [(self.docs[number].kind, number, -negated, backing, own)
+                for negated, _, _, number, backing, own in heapq.nsmallest(limit, ranked)]
+
+    def _result(self, kind: str, number: int, score: float, backing: list[tuple[float, int]], own: bool,
+                concepts: list[_Concept]) -> Result:
+        """A ranked entry with its reasons; explained only now, for the few that are shown."""
+        examples = [n for _, n in sorted(backing, key=lambda b: (-b[0], self.docs[b[1]].id))]
+        why = list(self._why(number, concepts)) if own else []
+        for example_number in examples[:2]:
+            example_id = self.docs[example_number].id
+            why += [_with_example(r, example_id) for r in self._why(example_number, concepts)[:2]]
+        return Result(kind, self.docs[number].id, score, tuple(why), tuple(self.docs[n].id for n in examples))
 
     def _concepts(self, topic: str) -> list[_Concept]:
         asked = content_words(topic)
@@ -288,66 +404,21 @@ class Index:
         found = process.extractOne(word, candidates, scorer=Levenshtein.distance, score_cutoff=limit)
         return found[0] if found else None
 
-    def _matches(self, concept: _Concept) -> dict[int, float]:
-        best: dict[int, float] = {}
-        for stems_, factor, _ in concept.expansions:
-            lists = [self.postings.get(s) for s in stems_]
-            if any(plist is None for plist in lists):
-                continue
-            lists.sort(key=len)
-            first, others = lists[0], lists[1:]
-            for number, value in first.items():
-                for other in others:
-                    value = min(value, other.get(number, 0.0))
-                value *= factor
-                if value > best.get(number, 0.0):
-                    best[number] = value
-        return best
-
-    def _aggregate(self, scores: dict[int, float], concepts: list[_Concept], threshold: float) -> list[Result]:
-        """Entries above the threshold; people also through their examples."""
-        support: dict[str, list[tuple[float, int]]] = defaultdict(list)
-        for number, score in scores.items():
-            doc = self.docs[number]
-            if doc.kind == "example" and score >= threshold:
-                for contact_id in self.knowledge.examples[doc.id].contacts:
-                    support[contact_id].append((score, number))
-        results = []
-        for number, score in scores.items():
-            doc = self.docs[number]
-            if doc.kind != "contact" and score >= threshold:
-                results.append(Result(doc.kind, doc.id, score, self._why(number, concepts)))
-        for contact_id in set(support) | {self.docs[n].id for n, s in scores.items() if self.docs[n].kind == "contact"}:
-            number = self._contact_number[contact_id]
-            own = scores.get(number, 0.0)
-            backing = sorted(support.get(contact_id, ()), reverse=True)
-            score = max(own if own >= threshold else 0.0, backing[0][0] if backing else 0.0)
-            if score < threshold:
-                continue
-            score = min(100.0, score + 2.0 * (len(backing) - 1 + (own >= threshold and bool(backing))) + 1.0)
-            why = list(self._why(number, concepts)) if own >= threshold else []
-            for _, example_number in backing[:2]:
-                example_id = self.docs[example_number].id
-                why += [_with_example(r, example_id) for r in self._why(example_number, concepts)[:2]]
-            results.append(Result("contact", contact_id, score, tuple(why),
-                                  tuple(self.docs[n].id for _, n in backing)))
-        return results
-
     def _why(self, number: int, concepts: list[_Concept]) -> tuple[Reason, ...]:
         doc = self.docs[number]
         reasons: list[Reason] = []
         for concept in concepts:
-            if number not in concept.best:
-                continue
             reason = self._explain(doc, number, concept)
             if reason and reason not in reasons:
                 reasons.append(reason)
         return tuple(reasons)
 
     def _explain(self, doc: _Doc, number: int, concept: _Concept) -> Reason | None:
-        best_value = concept.best[number]
+        best_value = self._value(concept, number)
+        if not best_value:
+            return None
         for stems_, factor, via in concept.expansions:
-            value = factor * min(self.postings.get(s, {}).get(number, 0.0) for s in stems_)
+            value = factor * min(self.postings.get(s, _NONE).get(number, 0.0) for s in stems_)
             if value + 1e-9 < best_value:
                 continue
             for label, weight, items in sorted(doc.fields, key=lambda f: -f[1]):

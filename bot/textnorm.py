@@ -45,7 +45,10 @@ regarding concerning any some more other examples example
 @lru_cache(maxsize=200_000)
 def fold(text: str) -> str:
     """Lowercase and strip accents (cliënten -> clienten)."""
-    decomposed = unicodedata.normalize("NFKD", text.lower())
+    lowered = text.lower()
+    if lowered.isascii():
+        return lowered
+    decomposed = unicodedata.normalize("NFKD", lowered)
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 

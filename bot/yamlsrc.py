@@ -62,28 +62,25 @@ class YamlError(Exception):
         self.problem = problem
 
 
-_constructor = yaml.constructor.SafeConstructor()
-
-
-def _convert(node: yaml.Node) -> Any:
+def _convert(node: yaml.Node, constructor: yaml.constructor.SafeConstructor) -> Any:
     if isinstance(node, yaml.MappingNode):
         out = LinedDict()
         out.line = node.start_mark.line + 1
         out.lines = {}
         for key_node, value_node in node.value:
-            key = _convert(key_node)
+            key = _convert(key_node, constructor)
             if isinstance(key, (dict, list)):
                 key = str(key)
-            out[key] = _convert(value_node)
+            out[key] = _convert(value_node, constructor)
             out.lines[key] = key_node.start_mark.line + 1
         return out
     if isinstance(node, yaml.SequenceNode):
-        seq = LinedList(_convert(item) for item in node.value)
+        seq = LinedList(_convert(item, constructor) for item in node.value)
         seq.line = node.start_mark.line + 1
         seq.lines = [item.start_mark.line + 1 for item in node.value]
         return seq
     try:
-        return _constructor.construct_object(node, deep=True)
+        return constructor.construct_object(node, deep=True)
     except ValueError:
         # e.g. 2026-13-01 looks like a date but is none: keep the text, so the
         # field's own check reports it at its line instead of failing the file.
@@ -112,8 +109,8 @@ def parse_yaml(text: str, name: str) -> Any:
         raise YamlError(Problem(name, 1, f"YAML error: {exc}")) from None
     if node is None:
         return None
-    try:
-        return _convert(node)
+    try:   # a constructor per file: it remembers every node it built, a reload must not keep them
+        return _convert(node, yaml.constructor.SafeConstructor())
     except yaml.constructor.ConstructorError as exc:
         mark = exc.problem_mark
         line = mark.line + 1 if mark else 1
