@@ -14,15 +14,16 @@ from __future__ import annotations
 import heapq
 import math
 from bisect import bisect_right
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass
+from operator import itemgetter
 from typing import Iterable
 
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
 from bot.model import Knowledge
-from bot.textnorm import content_words, is_common, specificity, stem, words
+from bot.textnorm import content_word_set, content_words, is_common, specificity, stem, words
 
 _NONE: dict[int, float] = {}
 THRESHOLD = 43.0            # below this an entry is not a good enough match ...
@@ -114,24 +115,19 @@ class Index:
     def __init__(self, knowledge: Knowledge) -> None:
         self.knowledge = knowledge
         self.docs: list[_Doc] = list(_documents(knowledge))
-        self.postings: dict[str, dict[int, float]] = {}
-        self._word_count: dict[str, int] = defaultdict(int)
-        self._spellable: dict[str, int] = defaultdict(int)   # words a typo may be repaired to
+        self.postings: dict[str, dict[int, float]] = defaultdict(dict)
+        self._word_count: Counter = Counter()
+        self._spellable: Counter = Counter()   # words a typo may be repaired to
         doc_words = [self._doc_words(doc) for doc in self.docs]
         self._known_stems = {stem(w) for w in self._word_count}
-        self._parts: dict[str, tuple[str | None, str | None]] = {}
-        for w in self._word_count:
-            if len(w) >= 2 * MIN_PART:
-                self._parts[w] = self._split(w)
+        self._parts: dict[str, tuple[str | None, str | None]] = {
+            w: self._split(w) for w in self._word_count if len(w) >= 2 * MIN_PART}
         self._lexicon = self._known_stems | {p for parts in self._parts.values() for p in parts if p}
-        for number, weighted in enumerate(doc_words):
-            self._post(number, weighted)
-        # Each word's entries, best match first: candidates come from the heads
-        # of these lists, and "how many entries match strongly" is a bisect.
-        self._ranked: dict[str, tuple[list[int], list[float]]] = {}
-        for s, entries in self.postings.items():
-            ordered = sorted(entries.items(), key=lambda item: -item[1])
-            self._ranked[s] = ([number for number, _ in ordered], [-value for _, value in ordered])
+        stem_of = {w: stem(w) for w in self._word_count}
+        for number, words in enumerate(doc_words):
+            self._post(number, words, stem_of)
+        self.postings = dict(self.postings)     # no more defaults: a missing word is a KeyError again
+        self._ranked_cache: dict[str, tuple[list[int], list[float]]] = {}
         for terms in (*knowledge.synonyms, *((t.name, *t.aliases) for t in knowledge.themes.values())):
             for w in content_words(" ".join(terms)):
                 self._spellable[w] += 1
@@ -155,18 +151,19 @@ class Index:
 
     # --- building -----------------------------------------------------------
 
-    def _doc_words(self, doc: _Doc) -> dict[str, tuple[float, int]]:
-        """word -> (best field weight, number of fields it appears in)."""
-        found: dict[str, tuple[float, int]] = {}
-        for label, weight, items in doc.fields:
-            seen = {w for item in items for w in content_words(item)}
-            for w in seen:
-                self._word_count[w] += 1
-                if label not in PERSON_FIELDS:
-                    self._spellable[w] += 1
-                best, count = found.get(w, (0.0, 0))
-                found[w] = (max(best, weight), count + 1)
-        return found
+    def _doc_words(self, doc: _Doc) -> tuple[dict[str, float], Counter]:
+        """(word -> best field weight, word -> number of fields it appears in), built with
+        C-level set and dict operations: this runs once per entry at every load."""
+        best: dict[str, float] = {}
+        fields: Counter = Counter()
+        for label, weight, items in sorted(doc.fields, key=lambda field: field[1]):
+            seen = content_word_set(" ".join(items))
+            best.update(dict.fromkeys(seen, weight))      # heavier fields come later and win
+            fields.update(seen)
+            self._word_count.update(seen)
+            if label not in PERSON_FIELDS:
+                self._spellable.update(seen)
+        return best, fields
 
     def _split(self, word: str) -> tuple[str | None, str | None]:
         """(modifier stem, head stem) of a compound, where either is a known word."""
@@ -184,19 +181,22 @@ class Index:
                 return stem(prefix), stem(word[cut:])
         return None, None
 
-    def _post(self, number: int, weighted: dict[str, tuple[float, int]]) -> None:
-        quality: dict[str, float] = {}
-        for w, (weight, count) in weighted.items():
-            value = weight + EXTRA_FIELD * min(count - 1, 3)
-            s = stem(w)
-            if value > quality.get(s, 0.0):
-                quality[s] = value
-            modifier, head = self._parts.get(w, (None, None))
+    def _post(self, number: int, words: tuple[dict[str, float], Counter], stem_of: dict[str, str]) -> None:
+        """Add one entry to the postings: per stem its best value (field weight, plus a
+        little per extra field), and the parts of its compounds at a discount."""
+        best, fields = words
+        for w, count in [item for item in fields.items() if item[1] > 1]:
+            best[w] += EXTRA_FIELD * min(count - 1, 3)
+        ordered = sorted(best.items(), key=itemgetter(1))     # the best value per stem is set last
+        quality = {stem_of[w]: value for w, value in ordered}
+        for w in best.keys() & self._parts.keys():
+            modifier, head = self._parts[w]
             for part, factor in ((head, DOC_PART_HEAD), (modifier, DOC_PART_MODIFIER)):
-                if part and weight * factor > quality.get(part, 0.0):
-                    quality[part] = weight * factor
+                if part and best[w] * factor > quality.get(part, 0.0):
+                    quality[part] = best[w] * factor
+        postings = self.postings
         for s, value in quality.items():
-            self.postings.setdefault(s, {})[number] = value
+            postings[s][number] = value
 
     @staticmethod
     def _synonym_groups(knowledge: Knowledge) -> list[set[tuple[str, ...]]]:
@@ -211,6 +211,16 @@ class Index:
         return groups
 
     # --- searching ----------------------------------------------------------
+
+    def _ranked(self, s: str) -> tuple[list[int], list[float]]:
+        """A word's entries, best match first, and their negated values: candidates come
+        from the heads of these lists and "how many match strongly" is a bisect. Sorted
+        on first use, as a search touches few of the words."""
+        ranked = self._ranked_cache.get(s)
+        if ranked is None:
+            ordered = sorted(self.postings[s].items(), key=lambda item: -item[1])
+            ranked = self._ranked_cache[s] = ([n for n, _ in ordered], [-value for _, value in ordered])
+        return ranked
 
     def search(self, topic: str, limit: int = 5, threshold: float | None = None) -> list[Result]:
         """Entries scoring at least `threshold`, best first (a lower one finds near misses)."""
@@ -261,9 +271,9 @@ class Index:
                 continue
             sets = []
             for s in stems_:
-                if s not in self._ranked:
+                if s not in self.postings:
                     break
-                numbers, negated = self._ranked[s]
+                numbers, negated = self._ranked(s)
                 sets.append(numbers[:bisect_right(negated, -STRONG / factor)])
             else:
                 matched = set(sets[0]).intersection(*sets[1:]) if len(sets) > 1 else sets[0]
@@ -281,11 +291,11 @@ class Index:
         cut: list[tuple[list[dict[int, float]], float]] = []
         share = max(MIN_SHARE, CANDIDATES // max(1, len(concept.expansions)))
         for stems_, factor, _ in concept.expansions:
-            if not all(s in self._ranked for s in stems_):
+            if not all(s in self.postings for s in stems_):
                 continue
             lists = [self.postings[s] for s in stems_]
-            rarest = min(stems_, key=lambda s: len(self._ranked[s][0]))
-            head = self._ranked[rarest][0]
+            rarest = min(stems_, key=lambda s: len(self.postings[s]))
+            head = self._ranked(rarest)[0]
             if len(head) > share:
                 cut.append((lists, factor))
             for number in head[:share]:

@@ -15,6 +15,7 @@ from pathlib import Path
 import Stemmer
 
 _WORD_RE = re.compile(r"[a-z0-9]+")
+_WORD2_RE = re.compile(r"[a-z0-9]{2,}")
 _stemmer = Stemmer.Stemmer("dutch")
 
 # Function words and the words people use to *ask* (not what they ask about).
@@ -70,6 +71,11 @@ def stem(word: str) -> str:
 def content_words(text: str) -> list[str]:
     """Folded words without function/asking words."""
     return [w for w in words(text) if len(w) > 1 and w not in STOPWORDS]
+
+
+def content_word_set(text: str) -> set[str]:
+    """The distinct content words of a text, in C-level set operations (for indexing)."""
+    return set(_WORD2_RE.findall(fold(text))) - STOPWORDS
 
 
 def stems(text: str) -> tuple[str, ...]:

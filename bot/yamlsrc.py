@@ -62,6 +62,9 @@ class YamlError(Exception):
         self.problem = problem
 
 
+_STR = "tag:yaml.org,2002:str"
+
+
 def _convert(node: yaml.Node, constructor: yaml.constructor.SafeConstructor) -> Any:
     if isinstance(node, yaml.MappingNode):
         out = LinedDict()
@@ -79,6 +82,8 @@ def _convert(node: yaml.Node, constructor: yaml.constructor.SafeConstructor) -> 
         seq.line = node.start_mark.line + 1
         seq.lines = [item.start_mark.line + 1 for item in node.value]
         return seq
+    if node.tag == _STR:
+        return node.value       # most values are text: skip the constructor's bookkeeping
     try:
         return constructor.construct_object(node, deep=True)
     except ValueError:
