@@ -43,7 +43,6 @@ regarding concerning any some more other examples example
 """.split())
 
 
-@lru_cache(maxsize=200_000)
 def fold(text: str) -> str:
     """Lowercase and strip accents (cliënten -> clienten)."""
     lowered = text.lower()
