@@ -33,7 +33,9 @@ Piece = str | Link | Bold | Code
 
 def _text(piece: Piece) -> str:
     if isinstance(piece, Link):
-        return piece.label if piece.label == piece.url else f"{piece.label} <{piece.url}>"
+        # An address that is its own label (a Matrix id, an e-mail) needs no URL beside it.
+        obvious = piece.url in (piece.label, f"mailto:{piece.label}", f"https://matrix.to/#/{piece.label}")
+        return piece.label if obvious else f"{piece.label} <{piece.url}>"
     if isinstance(piece, (Bold, Code)):
         return piece.text
     return piece

@@ -21,7 +21,6 @@ _T = {
         "people": "Mensen met ervaring", "examples": "Praktijkvoorbeelden", "organisations": "Organisaties",
         "why": "Waarom: ", "contact": "Contact: ", "private": "Contact loopt via een coördinator",
         "members_only": "Contactgegevens zijn alleen voor leden van het netwerk",
-        "example": "voorbeeld ",
         "none": "Ik vond niemand en geen praktijkvoorbeeld dat goed past bij ",
         "related": "Verwante thema's: ", "post": "Je kunt het ook als vraag in het netwerk zetten: ",
         "empty": "Waarover wil je iets weten? Bijvoorbeeld: ",
@@ -36,7 +35,6 @@ _T = {
         "people": "People with experience", "examples": "Practice examples", "organisations": "Organisations",
         "why": "Why: ", "contact": "Contact: ", "private": "Contact goes through a coordinator",
         "members_only": "Contact details are for network members only",
-        "example": "example ",
         "none": "I found no one and no practice example that fits ",
         "related": "Related themes: ", "post": "You can also post it as a need in the network: ",
         "empty": "What would you like to know about? For example: ",
@@ -98,10 +96,17 @@ def _person(result: Result, knowledge: Knowledge, lang: str, role: Role) -> list
                                    org.name if org else None) if x)
     if detail:
         head.append(f" — {detail}")
-    lines = [head, [t["why"], _reasons(result.why, knowledge, lang)]]
+    lines = [head]
+    own = tuple(r for r in result.why if not r.example)
+    if own:
+        lines.append([t["why"], _reasons(own, lang)])
     for example_id in result.examples[:2]:
         example = knowledge.examples[example_id]
-        lines.append(["↳ ", *_example_title(example.title, example.year, example.url)])
+        line = ["↳ ", *_example_title(example.title, example.year, example.url)]
+        reasons = tuple(r for r in result.why if r.example == example_id)
+        if reasons:
+            line.append(f" — {_reasons(reasons[:1], lang)}")
+        lines.append(line)
     lines.append(_contact_line(contact, lang, role))
     return lines
 
@@ -127,7 +132,7 @@ def _example(result: Result, knowledge: Knowledge, lang: str) -> list[list[Piece
     head = _example_title(example.title, example.year, example.url)
     if org:
         head.append(f" — {org.name}")
-    return [head, [_T[lang]["why"], _reasons(result.why, knowledge, lang)]]
+    return [head, [_T[lang]["why"], _reasons(result.why, lang)]]
 
 
 def _example_title(title: str, year: int | None, url: str | None) -> list[Piece]:
@@ -142,15 +147,13 @@ def _organisation(result: Result, knowledge: Knowledge, lang: str) -> list[list[
     return [head]
 
 
-def _reasons(reasons: tuple[Reason, ...], knowledge: Knowledge, lang: str) -> str:
+def _reasons(reasons: tuple[Reason, ...], lang: str) -> str:
     t = _T[lang]
     parts = []
     for reason in reasons[:3]:
         text = f"{t['fields'].get(reason.field, reason.field)} “{reason.item}”"
         if reason.via:
             text += f" ({t[reason.via]} “{reason.asked}”)"
-        if reason.example and reason.example in knowledge.examples:
-            text = f"{t['example']}“{knowledge.examples[reason.example].title}”: {text}"
         parts.append(text)
     return "; ".join(parts)
 
