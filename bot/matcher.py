@@ -41,7 +41,7 @@ STRONG = 0.75               # a match this good counts for a word's rarity; weak
                             # compound part, a word deep in a summary) must not make a rare word look common
 CANDIDATES = 200            # entries a concept brings in, from the heads of its words' ranked lists ...
 MIN_SHARE = 30              # ... at least this many a word
-MAX_VALUE = 1.0 + 3 * 0.03  # the best an entry can express a concept (a field weight plus EXTRA_FIELD bonuses)
+MAX_VALUE = 1.0 + 3 * EXTRA_FIELD   # the best an entry can express a concept
 MIN_PART = 4                # shortest word split off a compound
 MAX_PHRASE = 6
 
@@ -110,7 +110,7 @@ class _Concept:
 
 
 class Index:
-    """The knowledge, indexed once per load; searching never mutates it."""
+    """The knowledge, indexed once per load; a search changes nothing but caches."""
 
     def __init__(self, knowledge: Knowledge) -> None:
         self.knowledge = knowledge
@@ -119,11 +119,11 @@ class Index:
         self._word_count: Counter = Counter()
         self._spellable: Counter = Counter()   # words a typo may be repaired to
         doc_words = [self._doc_words(doc) for doc in self.docs]
-        self._known_stems = {stem(w) for w in self._word_count}
+        stem_of = {w: stem(w) for w in self._word_count}
+        self._known_stems = set(stem_of.values())
         self._parts: dict[str, tuple[str | None, str | None]] = {
             w: self._split(w) for w in self._word_count if len(w) >= 2 * MIN_PART}
         self._lexicon = self._known_stems | {p for parts in self._parts.values() for p in parts if p}
-        stem_of = {w: stem(w) for w in self._word_count}
         for number, words in enumerate(doc_words):
             self._post(number, words, stem_of)
         self.postings = dict(self.postings)     # no more defaults: a missing word is a KeyError again
