@@ -82,7 +82,7 @@ async def _demo(state: Path, stdin: TextIO, stdout: TextIO) -> int:
             except subprocess.TimeoutExpired:
                 bot_process.kill()
         synapse.stop()
-        say("Gestopt. De volgende `make demo` gaat verder waar deze ophield.")
+        say(("\n" if stdin.isatty() else "") + "Gestopt. De volgende `make demo` gaat verder waar deze ophield.")
     return 0
 
 
