@@ -15,6 +15,7 @@ import heapq
 import math
 from bisect import bisect_right
 from collections import Counter, defaultdict
+from itertools import chain
 from dataclasses import dataclass
 from operator import itemgetter
 from typing import Iterable
@@ -46,7 +47,7 @@ MIN_PART = 4                # shortest word split off a compound
 MAX_PHRASE = 6
 
 # Field weights: curated tags and titles say what an entry is about; the
-# summary only mentions things.
+# summary only mentions things. Heaviest first (indexing relies on the order).
 EXAMPLE_FIELDS = (("keyword", 1.0), ("title", 1.0), ("theme", 0.9), ("contact", 0.85),
                   ("organisation", 0.85), ("summary", 0.7))
 CONTACT_FIELDS = (("name", 1.0), ("expertise", 1.0), ("theme", 0.9), ("role", 0.85),
@@ -116,9 +117,12 @@ class Index:
         self.knowledge = knowledge
         self.docs: list[_Doc] = list(_documents(knowledge))
         self.postings: dict[str, dict[int, float]] = defaultdict(dict)
-        self._word_count: Counter = Counter()
-        self._spellable: Counter = Counter()   # words a typo may be repaired to
+        self._spellable: list[set[str]] = []     # the fields whose words a typo may be repaired to
+        self._unspellable: list[set[str]] = []   # people's names: never a typo's repair
         doc_words = [self._doc_words(doc) for doc in self.docs]
+        spellable = Counter(chain.from_iterable(self._spellable))
+        self._word_count = spellable + Counter(chain.from_iterable(self._unspellable))
+        del self._spellable, self._unspellable
         stem_of = {w: stem(w) for w in self._word_count}
         self._known_stems = set(stem_of.values())
         self._parts: dict[str, tuple[str | None, str | None]] = {
@@ -129,10 +133,9 @@ class Index:
         self.postings = dict(self.postings)     # no more defaults: a missing word is a KeyError again
         self._ranked_cache: dict[str, tuple[list[int], list[float]]] = {}
         for terms in (*knowledge.synonyms, *((t.name, *t.aliases) for t in knowledge.themes.values())):
-            for w in content_words(" ".join(terms)):
-                self._spellable[w] += 1
+            spellable.update(content_words(" ".join(terms)))
         self._by_length: dict[int, list[str]] = defaultdict(list)
-        for w in sorted(self._spellable, key=lambda w: -self._spellable[w]):
+        for w in sorted(spellable, key=lambda w: -spellable[w]):
             if len(w) >= 4:
                 self._by_length[len(w)].append(w)
         self._groups = self._synonym_groups(knowledge)
@@ -155,15 +158,13 @@ class Index:
         """(word -> best field weight, word -> number of fields it appears in), built with
         C-level set and dict operations: this runs once per entry at every load."""
         best: dict[str, float] = {}
-        fields: Counter = Counter()
-        for label, weight, items in sorted(doc.fields, key=lambda field: field[1]):
+        seen_in: list[set[str]] = []
+        for label, weight, items in reversed(doc.fields):   # lightest field first: heavier ones win
             seen = content_word_set(" ".join(items))
-            best.update(dict.fromkeys(seen, weight))      # heavier fields come later and win
-            fields.update(seen)
-            self._word_count.update(seen)
-            if label not in PERSON_FIELDS:
-                self._spellable.update(seen)
-        return best, fields
+            best.update(dict.fromkeys(seen, weight))
+            seen_in.append(seen)
+            (self._spellable if label not in PERSON_FIELDS else self._unspellable).append(seen)
+        return best, Counter(chain.from_iterable(seen_in))
 
     def _split(self, word: str) -> tuple[str | None, str | None]:
         """(modifier stem, head stem) of a compound, where either is a known word."""

@@ -16,6 +16,7 @@ import Stemmer
 
 _WORD_RE = re.compile(r"[a-z0-9]+")
 _WORD2_RE = re.compile(r"[a-z0-9]{2,}")
+_COMBINING_RE = re.compile(r"[\u0300-\u036f]")     # the accents NFKD splits off Latin letters
 _stemmer = Stemmer.Stemmer("dutch")
 
 # Function words and the words people use to *ask* (not what they ask about).
@@ -48,8 +49,7 @@ def fold(text: str) -> str:
     lowered = text.lower()
     if lowered.isascii():
         return lowered
-    decomposed = unicodedata.normalize("NFKD", lowered)
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return _COMBINING_RE.sub("", unicodedata.normalize("NFKD", lowered))
 
 
 def words(text: str) -> list[str]:
