@@ -53,6 +53,14 @@ _SYNC_FILTER = {
 }
 
 
+ENCRYPTED_NOTICE = (
+    "Ik kan versleutelde berichten niet lezen. Stel je vraag in een room zonder versleuteling, "
+    "of begin een nieuw gesprek met mij met versleuteling uit. / "
+    "I cannot read encrypted messages: ask in a room without encryption, or start a new chat "
+    "with me with encryption off."
+)
+
+
 class LoginFailed(Exception):
     """The homeserver refused the bot's credentials; message is safe to print."""
 
@@ -158,6 +166,7 @@ class MatrixBot:
                 events = _after_own_join(events, self.config.user_id)
                 self._joined.add(room_id)
                 await self.store.set_joined(room_id, True)
+                self._warn_if_encrypted(room_id)
             elif info.timeline.limited and since and not first:
                 events = await self._backfill(room_id, info.timeline.prev_batch, since) + events
             if first:
@@ -211,6 +220,15 @@ class MatrixBot:
             await self.store.mark_handled(event_id, room_id)
             self._in_flight.discard(event_id)
         self.outbox.put(done)
+
+    def _warn_if_encrypted(self, room_id: str) -> None:
+        """Without E2EE the bot sees nothing in an encrypted room: say so once, instead of
+        staying silent (Element encrypts new DMs by default)."""
+        room = self.client.rooms.get(room_id)
+        if room and room.encrypted:
+            log.warning("joined an encrypted room; its messages cannot be read", extra={"room_id": room_id})
+            content = {"msgtype": "m.notice", "body": ENCRYPTED_NOTICE, "m.mentions": {}}
+            self.outbox.put(Outgoing(room_id, content, _txn_id(room_id + "/encrypted", 0)))
 
     def _is_direct(self, room_id: str) -> bool:
         room = self.client.rooms.get(room_id)
