@@ -128,8 +128,8 @@ class Index:
         self._parts: dict[str, tuple[str | None, str | None]] = {
             w: self._split(w) for w in self._word_count if len(w) >= 2 * MIN_PART}
         self._lexicon = self._known_stems | {p for parts in self._parts.values() for p in parts if p}
-        for number, words in enumerate(doc_words):
-            self._post(number, words, stem_of)
+        for number, entry_words in enumerate(doc_words):
+            self._post(number, entry_words, stem_of)
         self.postings = dict(self.postings)     # no more defaults: a missing word is a KeyError again
         self._ranked_cache: dict[str, tuple[list[int], list[float]]] = {}
         for terms in (*knowledge.synonyms, *((t.name, *t.aliases) for t in knowledge.themes.values())):

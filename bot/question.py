@@ -21,15 +21,15 @@ class Question:
 
 _ANYONE_NL = r"(?:iemand|er\s+iemand|jullie|mensen)"
 _FORMS_NL = [
-    rf"wie\s+(?:van\s+jullie\s+)?(?:heeft|hebben|had)\s+(?:er\s+)?(?:al\s+)?(?:ervaring|kennis|verstand|tips|expertise)\s+(?:met|van|over|in|op\s+het\s+gebied\s+van)",
+    r"wie\s+(?:van\s+jullie\s+)?(?:heeft|hebben|had)\s+(?:er\s+)?(?:al\s+)?(?:ervaring|kennis|verstand|tips|expertise)\s+(?:met|van|over|in|op\s+het\s+gebied\s+van)",
     rf"(?:heeft|hebben|had)\s+{_ANYONE_NL}\s+(?:al\s+)?(?:ervaring|kennis|verstand|tips|expertise)\s+(?:met|van|over|in|op\s+het\s+gebied\s+van)",
     rf"(?:weet|kent)\s+{_ANYONE_NL}\s+(?:iets|meer|wat|veel)?\s*(?:af\s+)?(?:van|over)",
-    rf"wie\s+(?:weet|kent)\s+(?:er\s+)?(?:iets|meer|wat|veel)?\s*(?:af\s+)?(?:van|over)",
-    rf"(?:ken|kent|kennen)\s+(?:je|jij|jullie|u|iemand)\s+(?:iemand|mensen|een\s+organisatie|organisaties)\s+(?:die|met)",
-    rf"wie\s+kan\s+(?:mij|me|ons)?\s*(?:helpen|verder\s+helpen|iets\s+vertellen|adviseren)\s+(?:met|bij|over)",
+    r"wie\s+(?:weet|kent)\s+(?:er\s+)?(?:iets|meer|wat|veel)?\s*(?:af\s+)?(?:van|over)",
+    r"(?:ken|kent|kennen)\s+(?:je|jij|jullie|u|iemand)\s+(?:iemand|mensen|een\s+organisatie|organisaties)\s+(?:die|met)",
+    r"wie\s+kan\s+(?:mij|me|ons)?\s*(?:helpen|verder\s+helpen|iets\s+vertellen|adviseren)\s+(?:met|bij|over)",
     rf"(?:kan|wil)\s+{_ANYONE_NL}\s+(?:mij|me|ons)?\s*(?:helpen|adviseren)\s+(?:met|bij|over)",
-    rf"(?:ik\s+)?zoek\s+(?:iemand|mensen|een\s+organisatie)\s+(?:met\s+(?:ervaring|kennis)\s+(?:met|van|in)|die)",
-    rf"wie\s+(?:is|zijn)\s+er\s+(?:bezig|actief)\s+met",
+    r"(?:ik\s+)?zoek\s+(?:iemand|mensen|een\s+organisatie)\s+(?:met\s+(?:ervaring|kennis)\s+(?:met|van|in)|die)",
+    r"wie\s+(?:is|zijn)\s+er\s+(?:bezig|actief)\s+met",
 ]
 _FORMS_EN = [
     r"who\s+(?:has|have|had)\s+(?:any\s+)?(?:experience|expertise|knowledge)\s+(?:with|of|in|on|about)",

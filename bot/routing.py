@@ -11,8 +11,7 @@ import difflib
 import logging
 import re
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
-from typing import Any, Awaitable, Callable, Protocol
+from typing import Awaitable, Callable, Protocol
 
 from bot.config import Config
 from bot.formatting import Code, simple
@@ -42,8 +41,6 @@ class Context:
     config: Config
     knowledge: KnowledgeState
     routes: list["Route"]
-    clock: Callable[[], datetime] = lambda: datetime.now(timezone.utc)
-    services: dict[str, Any] = field(default_factory=dict)   # e.g. the store, added by later capabilities
 
     @property
     def loaded(self) -> Loaded:

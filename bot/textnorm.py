@@ -77,10 +77,6 @@ def content_word_set(text: str) -> set[str]:
     return set(_WORD2_RE.findall(fold(text))) - STOPWORDS
 
 
-def stems(text: str) -> tuple[str, ...]:
-    return tuple(stem(w) for w in content_words(text))
-
-
 RARE_ZIPF = 3.0     # a word missing from the list is at least this rare
 
 
