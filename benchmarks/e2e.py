@@ -42,7 +42,6 @@ import logging
 import os
 import re
 import shutil
-import signal
 import statistics
 import subprocess
 import sys
@@ -69,6 +68,8 @@ from nio import (  # noqa: E402
     RoomSendResponse,
     SyncResponse,
 )
+
+from bot.localsynapse import LocalSynapse, synapse_python, terminate  # noqa: E402
 
 TARGET_RATIO = 1.3
 WARMUP = 5
@@ -164,13 +165,8 @@ class EchoProcess:
 
     def stop(self) -> None:
         proc, self.proc = self.proc, None
-        if proc and proc.poll() is None:
-            proc.send_signal(signal.SIGTERM)
-            try:
-                proc.wait(10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
+        if proc:
+            terminate(proc, 10)
 
 
 # --- the measuring side: one asker per conversation, same code for both bots ---
@@ -480,7 +476,6 @@ def main(argv: list[str] | None = None) -> int:
         asyncio.run(echo_bot(*args.echo_bot, os.environ["ECHO_BOT_PASSWORD"]))
         return 0
 
-    from bot.localsynapse import LocalSynapse, synapse_python
     from tests.e2e.people import BotProcess
 
     if not Path(synapse_python()).exists():

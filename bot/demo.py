@@ -12,7 +12,6 @@ import json
 import logging
 import os
 import secrets
-import signal
 import subprocess
 import sys
 import time
@@ -23,7 +22,7 @@ import yaml
 from nio import AsyncClient, LoginResponse, RoomCreateResponse, RoomMessageNotice, RoomResolveAliasResponse
 
 from bot.loader import load_knowledge
-from bot.localsynapse import LocalSynapse
+from bot.localsynapse import LocalSynapse, terminate
 
 ROOT = Path(__file__).resolve().parents[1]
 NETWORK_ROOM = "netwerk"
@@ -64,7 +63,7 @@ async def _demo(state: Path, stdin: TextIO, stdout: TextIO) -> int:
         for localpart, name in rooms:
             await _room(client, localpart, name, bot_id)
         say(f"Rooms: {', '.join('#' + r[0] + ':localhost' for r in rooms)}")
-        bot_process = _start_bot(state, config)
+        bot_process = _start_bot(state, config, passwords["verbinder"])
         dm = await _direct_room(client, state / "dm.json", bot_id)
         say()
         say("Verbinder draait. Verbind ook een Matrix-app (bijv. Element) als je wilt:")
@@ -75,12 +74,8 @@ async def _demo(state: Path, stdin: TextIO, stdout: TextIO) -> int:
     finally:
         if client:
             await client.close()
-        if bot_process and bot_process.poll() is None:
-            bot_process.send_signal(signal.SIGTERM)
-            try:
-                bot_process.wait(20)
-            except subprocess.TimeoutExpired:
-                bot_process.kill()
+        if bot_process:
+            terminate(bot_process, 20)
         synapse.stop()
         say(("\n" if stdin.isatty() else "") + "Gestopt. De volgende `make demo` gaat verder waar deze ophield.")
     return 0
@@ -147,10 +142,10 @@ def _write_bot_config(state: Path, url: str, bot_id: str, demo_id: str) -> Path:
     return path
 
 
-def _start_bot(state: Path, config: Path) -> subprocess.Popen:
+def _start_bot(state: Path, config: Path, password: str) -> subprocess.Popen:
     log_path = state / "bot.log"
     offset = log_path.stat().st_size if log_path.exists() else 0
-    env = {**os.environ, "VERBINDER_DEMO_PASSWORD": _passwords(state / "passwords.json")["verbinder"]}
+    env = {**os.environ, "VERBINDER_DEMO_PASSWORD": password}
     with open(log_path, "ab") as log:
         process = subprocess.Popen([sys.executable, "-m", "bot", "run", "--config", str(config)],
                                    cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,

@@ -82,6 +82,23 @@ class LocalSynapseError(RuntimeError):
         self.errcode = errcode
 
 
+def terminate(proc: subprocess.Popen, timeout: float, *, group: bool = False) -> None:
+    """SIGTERM (the whole process group with `group`), SIGKILL after `timeout` s;
+    a process that already ended is left alone."""
+    if proc.poll() is not None:
+        return
+    def send(sig: int) -> None:
+        os.killpg(proc.pid, sig) if group else proc.send_signal(sig)
+    try:
+        send(signal.SIGTERM)
+        proc.wait(timeout)
+    except subprocess.TimeoutExpired:
+        send(signal.SIGKILL)
+        proc.wait()
+    except ProcessLookupError:
+        pass
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -248,16 +265,8 @@ class LocalSynapse:
         proc, self._proc = self._proc, None
         self._admin_token = None
         atexit.unregister(self.stop)
-        if proc is None or proc.poll() is not None:
-            return
-        try:
-            os.killpg(proc.pid, signal.SIGTERM)
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait()
-        except ProcessLookupError:
-            pass
+        if proc is not None:
+            terminate(proc, 10, group=True)
 
     def __enter__(self) -> LocalSynapse:
         self.start()
