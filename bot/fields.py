@@ -21,6 +21,8 @@ class Invalid(Exception):
     """A single value is wrong; the message says how, for an admin to read."""
 
 def text(value: Any) -> str:
+    if type(value) is str and (cleaned := value.strip()):
+        return cleaned          # the common case, first
     if isinstance(value, bool) or value is None or isinstance(value, (dict, list)):
         raise Invalid(f"expected text, got {kind_of(value)}")
     cleaned = str(value).strip()
@@ -43,7 +45,7 @@ def _list_of(convert: Callable[[Any], str], what: str) -> Callable[[Any], tuple[
             raise Invalid(f"expected a list of {what}, e.g. [{value}]")
         if not isinstance(value, list):
             raise Invalid(f"expected a list of {what}, got {kind_of(value)}")
-        return tuple(convert(v) for v in value)
+        return tuple(map(convert, value))
     return check
 
 

@@ -87,6 +87,7 @@ _KINDS: dict[str, tuple[str, type, dict[str, _Field]]] = {
         "teams": _Field(idents, ref="teams"), "announce": _Field(durations), "url": _Field(url),
     }),
 }
+_REQUIRED = {kind: frozenset(key for key, spec in fields.items() if spec.required) for kind, (_, _, fields) in _KINDS.items()}
 _FILES: dict[str, tuple[str, ...]] = {
     "organisations.yaml": ("organisations",),
     "contacts.yaml": ("contacts",),
@@ -107,7 +108,7 @@ class _Collector:
         self.problems: list[Problem] = []
         self.entries: dict[str, dict[str, object]] = {kind: {} for kind in _KINDS}
         self.seen_ids: dict[str, dict[str, int]] = {kind: {} for kind in _KINDS}   # id -> line, valid or not
-        self.refs: list[tuple[str, int, str, str, str]] = []   # file, line, kind, id, field label
+        self.refs: list[tuple[str, int, str, str | tuple[str, ...], str]] = []   # file, line, kind, id(s), field label
         self.synonyms: list[tuple[str, ...]] = []
 
     def problem(self, file: str, line: int, message: str) -> None:
@@ -162,29 +163,25 @@ class _Collector:
         values: dict[str, Any] = {}
         ok = True
         for key, raw in item.items():
-            at = item.line_of(key)
             spec = fields.get(key)
             if spec is None:
-                self.problem(filename, at, f"unknown field {key!r} in {singular}{did_you_mean(key, fields)}")
+                self.problem(filename, item.lines[key], f"unknown field {key!r} in {singular}{did_you_mean(key, fields)}")
                 ok = False
-                continue
-            if raw is None and not spec.required:
-                continue
-            try:
-                values[key] = spec.convert(raw)
-            except Invalid as exc:
-                self.problem(filename, at, f"{singular} field {key!r}: {exc}")
-                ok = False
-                continue
-            if spec.ref:
-                targets = values[key] if isinstance(values[key], tuple) else (values[key],)
-                for target in targets:
-                    if not (kind == "events" and key == "teams" and target == "all"):
-                        self.refs.append((filename, at, spec.ref, target, f"{singular} field {key!r}"))
-        for key, spec in fields.items():
-            if spec.required and key not in item:
-                self.problem(filename, item.line, f"{singular} is missing required field {key!r}")
-                ok = False
+            elif raw is not None or spec.required:
+                try:
+                    values[key] = spec.convert(raw)
+                except Invalid as exc:
+                    self.problem(filename, item.lines[key], f"{singular} field {key!r}: {exc}")
+                    ok = False
+                    continue
+                if spec.ref and not (kind == "events" and key == "teams"):
+                    self.refs.append((filename, item.lines[key], spec.ref, values[key], f"{singular} field {key!r}"))
+                elif spec.ref:
+                    self.refs.append((filename, item.lines[key], spec.ref,
+                                      tuple(t for t in values[key] if t != "all"), f"{singular} field {key!r}"))
+        for key in _REQUIRED[kind] - item.keys():
+            self.problem(filename, item.line, f"{singular} is missing required field {key!r}")
+            ok = False
         ok = self.check_details(filename, kind, item, values) and ok
         entry_id = values.get("id")
         if entry_id in self.seen_ids[kind]:
@@ -216,9 +213,11 @@ class _Collector:
         return ok
 
     def resolve_references(self) -> None:
-        for filename, line, kind, target, label in self.refs:
-            if target not in self.seen_ids[kind]:
-                self.problem(filename, line, f"{label}: unknown {kind[:-1]} id {target!r}{did_you_mean(target, self.entries[kind])}")
+        for filename, line, kind, targets, label in self.refs:
+            known = self.seen_ids[kind]
+            for target in (targets,) if isinstance(targets, str) else targets:
+                if target not in known:
+                    self.problem(filename, line, f"{label}: unknown {kind[:-1]} id {target!r}{did_you_mean(target, self.entries[kind])}")
 
     def unexpected_files(self) -> None:
         for path in sorted(self.directory.glob("*.y*ml")):
