@@ -15,15 +15,15 @@ import heapq
 import math
 from bisect import bisect_right
 from collections import Counter, defaultdict
-from itertools import chain
 from dataclasses import dataclass
-from operator import itemgetter
+from functools import cache
 from typing import Iterable
 
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
 from bot.model import Knowledge
+from bot.postings import EXTRA_FIELD, StemPostings, WordPostings
 from bot.textnorm import content_word_set, content_words, is_common, specificity, stem, words
 
 _NONE: dict[int, float] = {}
@@ -34,9 +34,6 @@ TYPO = 0.85                 # a repaired misspelling
 COMPOUND_BOTH = 0.9         # both parts of an unknown compound found
 COMPOUND_PART = 0.5         # only one part ("afspraken" of "inkoopafspraken") ...
 COMPOUND_SPECIFIC = 0.2     # ... plus this much for the more specific part
-DOC_PART_HEAD = 0.8         # a question word found as the head of an entry's compound
-DOC_PART_MODIFIER = 0.6     # ... or as its first part
-EXTRA_FIELD = 0.03          # a word found in more than one field is a stronger signal
 UNKNOWN = 0.85              # weight of a question word no entry knows, relative to its rarity
 STRONG = 0.75               # a match this good counts for a word's rarity; weaker readings (a generic
                             # compound part, a word deep in a summary) must not make a rare word look common
@@ -116,26 +113,29 @@ class Index:
     def __init__(self, knowledge: Knowledge) -> None:
         self.knowledge = knowledge
         self.docs: list[_Doc] = list(_documents(knowledge))
-        self.postings: dict[str, dict[int, float]] = defaultdict(dict)
-        self._spellable: list[set[str]] = []     # the fields whose words a typo may be repaired to
-        self._unspellable: list[set[str]] = []   # people's names: never a typo's repair
-        doc_words = [self._doc_words(doc) for doc in self.docs]
-        spellable = Counter(chain.from_iterable(self._spellable))
-        self._word_count = spellable + Counter(chain.from_iterable(self._unspellable))
-        del self._spellable, self._unspellable
-        stem_of = {w: stem(w) for w in self._word_count}
+        # Items recur (themes, organisations, names): each distinct one is read once.
+        items: tuple[set[str], set[str]] = (set(), set())     # distinct items: spellable, people's names
+        for doc in self.docs:
+            for label, _, field_items in doc.fields:
+                items[label in PERSON_FIELDS].update(field_items)
+        words_of = {item: content_word_set(item) for item in items[0] | items[1]}
+        spellable = set().union(*map(words_of.__getitem__, items[0]))
+        self._vocabulary = spellable.union(*map(words_of.__getitem__, items[1]))
+        stem_of = {w: stem(w) for w in self._vocabulary}
         self._known_stems = set(stem_of.values())
-        self._parts: dict[str, tuple[str | None, str | None]] = {
-            w: self._split(w) for w in self._word_count if len(w) >= 2 * MIN_PART}
-        self._lexicon = self._known_stems | {p for parts in self._parts.values() for p in parts if p}
-        for number, entry_words in enumerate(doc_words):
-            self._post(number, entry_words, stem_of)
-        self.postings = dict(self.postings)     # no more defaults: a missing word is a KeyError again
+        self._parts: dict[str, tuple[str, str]] = {}       # compound word -> (modifier stem, head stem)
+        for w in self._vocabulary:
+            if len(w) >= 2 * MIN_PART and (parts := self._split(w)):
+                self._parts[w] = parts
+        words = WordPostings(self.docs, words_of)
+        self.postings = StemPostings(words, stem_of, self._parts)
+        self._lexicon = self.postings.stems()
         self._ranked_cache: dict[str, tuple[list[int], list[float]]] = {}
+        frequency = Counter({w: words.frequency(w) for w in spellable})
         for terms in (*knowledge.synonyms, *((t.name, *t.aliases) for t in knowledge.themes.values())):
-            spellable.update(content_words(" ".join(terms)))
+            frequency.update(content_words(" ".join(terms)))
         self._by_length: dict[int, list[str]] = defaultdict(list)
-        for w in sorted(spellable, key=lambda w: -spellable[w]):
+        for w in sorted(frequency, key=lambda w: -frequency[w]):
             if len(w) >= 4:
                 self._by_length[len(w)].append(w)
         self._groups = self._synonym_groups(knowledge)
@@ -154,50 +154,19 @@ class Index:
 
     # --- building -----------------------------------------------------------
 
-    def _doc_words(self, doc: _Doc) -> tuple[dict[str, float], Counter]:
-        """(word -> best field weight, word -> number of fields it appears in), built with
-        C-level set and dict operations: this runs once per entry at every load."""
-        best: dict[str, float] = {}
-        seen_in: list[set[str]] = []
-        for label, weight, items in reversed(doc.fields):   # lightest field first: heavier ones win
-            seen = content_word_set(" ".join(items))
-            best.update(dict.fromkeys(seen, weight))
-            seen_in.append(seen)
-            (self._spellable if label not in PERSON_FIELDS else self._unspellable).append(seen)
-        return best, Counter(chain.from_iterable(seen_in))
-
-    def _split(self, word: str) -> tuple[str | None, str | None]:
+    def _split(self, word: str) -> tuple[str, str] | None:
         """(modifier stem, head stem) of a compound, where either is a known word."""
-        head = modifier = None
         for cut in range(MIN_PART, len(word) - MIN_PART + 1):
             suffix = word[cut:]
-            if suffix in self._word_count or stem(suffix) in self._known_stems:
-                head = stem(suffix)
+            if suffix in self._vocabulary or stem(suffix) in self._known_stems:
                 rest = word[:cut]
                 modifier = stem(rest.removesuffix("s")) if len(rest) > MIN_PART and rest.endswith("s") else stem(rest)
-                return modifier, head
+                return modifier, stem(suffix)
         for cut in range(len(word) - MIN_PART, MIN_PART - 1, -1):
             prefix = word[:cut]
-            if prefix in self._word_count or stem(prefix) in self._known_stems:
+            if prefix in self._vocabulary or stem(prefix) in self._known_stems:
                 return stem(prefix), stem(word[cut:])
-        return None, None
-
-    def _post(self, number: int, words: tuple[dict[str, float], Counter], stem_of: dict[str, str]) -> None:
-        """Add one entry to the postings: per stem its best value (field weight, plus a
-        little per extra field), and the parts of its compounds at a discount."""
-        best, fields = words
-        for w, count in [item for item in fields.items() if item[1] > 1]:
-            best[w] += EXTRA_FIELD * min(count - 1, 3)
-        ordered = sorted(best.items(), key=itemgetter(1))     # the best value per stem is set last
-        quality = {stem_of[w]: value for w, value in ordered}
-        for w in best.keys() & self._parts.keys():
-            modifier, head = self._parts[w]
-            for part, factor in ((head, DOC_PART_HEAD), (modifier, DOC_PART_MODIFIER)):
-                if part and best[w] * factor > quality.get(part, 0.0):
-                    quality[part] = best[w] * factor
-        postings = self.postings
-        for s, value in quality.items():
-            postings[s][number] = value
+        return None
 
     @staticmethod
     def _synonym_groups(knowledge: Knowledge) -> list[set[tuple[str, ...]]]:
@@ -261,7 +230,7 @@ class Index:
                         best[number] = value * factor
             for number, value in best.items():
                 totals[number] += concept.idf * value
-        scores = {number: min(100.0, 100.0 * total / weight_sum) for number, total in totals.items()}
+        scores = {number: 100.0 * total / weight_sum for number, total in totals.items()}   # shown at most 100
         return [self._result(*entry, concepts) for entry in self._rank(scores, threshold, limit)]
 
     def _strong(self, concept: _Concept) -> set[int]:
@@ -329,9 +298,9 @@ class Index:
             own = scores.get(number, 0.0) >= threshold
             backing = support.get(number, [])
             score = max(scores[number] if own else 0.0, max(backing)[0] if backing else 0.0)
-            score = min(100.0, score + 2.0 * (len(backing) - 1 + (own and bool(backing))) + 1.0)
+            score += 2.0 * (len(backing) - 1 + (own and bool(backing))) + 1.0
             ranked.append((-score, False, self._order[number], number, backing, own))
-        return [(self.docs[number].kind, number, -negated, backing, own)
+        return [(self.docs[number].kind, number, min(100.0, -negated), backing, own)
                 for negated, _, _, number, backing, own in heapq.nsmallest(limit, ranked)]
 
     def _result(self, kind: str, number: int, score: float, backing: list[tuple[float, int]], own: bool,
@@ -458,10 +427,12 @@ def _stem_tuple(text: str) -> tuple[str, ...]:
 
 
 def _documents(knowledge: Knowledge) -> Iterable[_Doc]:
+    @cache      # thousands of entries share a few themes and organisations
     def theme_texts(ids: tuple[str, ...]) -> tuple[str, ...]:
         return tuple(text for t in ids if t in knowledge.themes
                      for text in (knowledge.themes[t].name, *knowledge.themes[t].aliases))
 
+    @cache
     def org_texts(org_id: str) -> tuple[str, ...]:
         org = knowledge.organisations.get(org_id)
         return (org.name, *org.aliases) if org else ()
