@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import weakref
 from pathlib import Path
 
 import pytest
@@ -151,3 +152,14 @@ def test_a_good_reload_swaps_knowledge_and_index_together(kdir: Path):
     assert state.reload() == []
     [hit, *_] = state.current.index.search("valpreventie")
     assert hit.id == "valpreventie-pilot"
+
+
+def test_a_replaced_snapshot_is_freed_at_once(kdir: Path):
+    # The snapshot is frozen out of the cycle collector's reach after loading, so
+    # only refcounting can free it: a reference cycle in it would leak every reload.
+    state = KnowledgeState.load(kdir)
+    state.current.index.search("zorgkantoor")          # fill the search caches too
+    old = weakref.ref(state.current.index)
+    old_knowledge = weakref.ref(state.current.knowledge)
+    assert state.reload() == []
+    assert old() is None and old_knowledge() is None

@@ -1,0 +1,68 @@
+"""Reading admin-edited YAML: values typed as YAML types them, every key and item with its line."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from bot.yamlsrc import LinedDict, LinedList, YamlError, parse_yaml
+
+TEXT = """\
+# a comment first
+name: Topaz
+year: 2019
+quoted: '2019'
+day: 2026-11-12
+flags: [yes, 'yes', ~]
+block: |
+  two
+  lines
+entries:
+  - id: a
+    tags: [x, y]
+  - id: b
+"""
+
+
+def test_keys_and_items_carry_their_lines():
+    data = parse_yaml(TEXT, "t.yaml")
+    assert isinstance(data, LinedDict) and data.line == 2
+    assert data.line_of("name") == 2 and data.line_of("entries") == 10
+    entries = data["entries"]
+    assert isinstance(entries, LinedList) and entries.lines == [11, 13]
+    assert entries[1].line_of("id") == 13 and entries[0]["tags"].lines == [12, 12]
+
+
+def test_plain_values_are_typed_and_quoted_ones_stay_text():
+    data = parse_yaml(TEXT, "t.yaml")
+    assert data["year"] == 2019 and data["quoted"] == "2019"
+    assert data["day"] == date(2026, 11, 12)
+    assert data["flags"] == [True, "yes", None]
+    assert data["block"] == "two\nlines\n"
+
+
+def test_a_date_that_is_no_date_stays_text_for_the_field_check_to_report():
+    assert parse_yaml("start: 2026-13-01\n", "t.yaml")["start"] == "2026-13-01"
+
+
+def test_anchors_and_aliases_repeat_a_value():
+    data = parse_yaml("a: &themes [zorg, regels]\nb: *themes\n", "t.yaml")
+    assert data["b"] == ["zorg", "regels"]
+
+
+def test_an_empty_file_is_nothing():
+    assert parse_yaml("# only a comment\n", "t.yaml") is None
+
+
+@pytest.mark.parametrize(("text", "line", "words"), [
+    ("a: [1, 2\nb: 3\n", 2, "YAML syntax error"),
+    ("a: 1\n---\nb: 2\n", 2, "another document"),
+    ("a: *nowhere\n", 1, "undefined alias 'nowhere'"),
+])
+def test_broken_yaml_names_file_and_line(text: str, line: int, words: str):
+    with pytest.raises(YamlError) as caught:
+        parse_yaml(text, "t.yaml")
+    assert caught.value.problem.file == "t.yaml"
+    assert caught.value.problem.line == line
+    assert words in caught.value.problem.message
