@@ -95,8 +95,8 @@ class _Builder:
         value = event.value
         tag = event.tag
         if tag is None or tag == "!":
-            if not event.implicit[0] or not value or value[0] not in _MAY_BE_TYPED:
-                return value                          # quoted, a block, or text by its first character
+            if not event.implicit[0] or (value and value[0] not in _MAY_BE_TYPED):
+                return value      # quoted, a block, or text by its first character (empty plain is null)
             tag = self.tags.get(value)
             if tag is None:
                 tag = self.loader.resolve(yaml.ScalarNode, value, (True, False))

@@ -15,6 +15,8 @@ year: 2019
 quoted: '2019'
 day: 2026-11-12
 flags: [yes, 'yes', ~]
+blank:
+empty: ''
 block: |
   two
   lines
@@ -28,10 +30,10 @@ entries:
 def test_keys_and_items_carry_their_lines():
     data = parse_yaml(TEXT, "t.yaml")
     assert isinstance(data, LinedDict) and data.line == 2
-    assert data.line_of("name") == 2 and data.line_of("entries") == 10
+    assert data.line_of("name") == 2 and data.line_of("entries") == 12
     entries = data["entries"]
-    assert isinstance(entries, LinedList) and entries.lines == [11, 13]
-    assert entries[1].line_of("id") == 13 and entries[0]["tags"].lines == [12, 12]
+    assert isinstance(entries, LinedList) and entries.lines == [13, 15]
+    assert entries[1].line_of("id") == 15 and entries[0]["tags"].lines == [14, 14]
 
 
 def test_plain_values_are_typed_and_quoted_ones_stay_text():
@@ -39,6 +41,7 @@ def test_plain_values_are_typed_and_quoted_ones_stay_text():
     assert data["year"] == 2019 and data["quoted"] == "2019"
     assert data["day"] == date(2026, 11, 12)
     assert data["flags"] == [True, "yes", None]
+    assert data["blank"] is None and data["empty"] == ""
     assert data["block"] == "two\nlines\n"
 
 
