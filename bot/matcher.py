@@ -135,7 +135,7 @@ class Index:
         for terms in (*knowledge.synonyms, *((t.name, *t.aliases) for t in knowledge.themes.values())):
             frequency.update(content_words(" ".join(terms)))
         self._by_length: dict[int, list[str]] = defaultdict(list)
-        for w in sorted(frequency, key=lambda w: -frequency[w]):
+        for w in sorted(frequency, key=lambda w: (-frequency[w], w)):   # the same repair at every start
             if len(w) >= 4:
                 self._by_length[len(w)].append(w)
         self._groups = self._synonym_groups(knowledge)
@@ -169,13 +169,15 @@ class Index:
         return None
 
     @staticmethod
-    def _synonym_groups(knowledge: Knowledge) -> list[set[tuple[str, ...]]]:
+    def _synonym_groups(knowledge: Knowledge) -> list[list[tuple[str, ...]]]:
+        """Each group's distinct terms as stem tuples, in the order the admin wrote them:
+        a set's order would change with every start, and with it which reason is shown."""
         raw: list[Iterable[str]] = list(knowledge.synonyms)
         raw += [(t.name, *t.aliases, t.id.replace("-", " ")) for t in knowledge.themes.values()]
         raw += [(o.name, *o.aliases) for o in knowledge.organisations.values() if o.aliases]
         groups = []
         for terms in raw:
-            members = {_stem_tuple(t) for t in terms} - {()}
+            members = [key for key in dict.fromkeys(map(_stem_tuple, terms)) if key]
             if len(members) > 1:
                 groups.append(members)
         return groups
@@ -188,7 +190,7 @@ class Index:
         on first use, as a search touches few of the words."""
         ranked = self._ranked_cache.get(s)
         if ranked is None:
-            ordered = sorted(self.postings[s].items(), key=lambda item: -item[1])
+            ordered = sorted(self.postings[s].items(), key=lambda item: (-item[1], item[0]))   # ties: file order
             ranked = self._ranked_cache[s] = ([n for n, _ in ordered], [-value for _, value in ordered])
         return ranked
 
