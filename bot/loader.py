@@ -87,7 +87,7 @@ _KINDS: dict[str, tuple[str, type, dict[str, _Field]]] = {
         "teams": _Field(idents, ref="teams"), "announce": _Field(durations), "url": _Field(url),
     }),
 }
-_REQUIRED = {kind: frozenset(key for key, spec in fields.items() if spec.required) for kind, (_, _, fields) in _KINDS.items()}
+_REQUIRED = {kind: tuple(key for key, spec in fields.items() if spec.required) for kind, (_, _, fields) in _KINDS.items()}
 _FILES: dict[str, tuple[str, ...]] = {
     "organisations.yaml": ("organisations",),
     "contacts.yaml": ("contacts",),
@@ -174,12 +174,12 @@ class _Collector:
                     self.problem(filename, item.lines[key], f"{singular} field {key!r}: {exc}")
                     ok = False
                     continue
-                if spec.ref and not (kind == "events" and key == "teams"):
-                    self.refs.append((filename, item.lines[key], spec.ref, values[key], f"{singular} field {key!r}"))
-                elif spec.ref:
-                    self.refs.append((filename, item.lines[key], spec.ref,
-                                      tuple(t for t in values[key] if t != "all"), f"{singular} field {key!r}"))
-        for key in _REQUIRED[kind] - item.keys():
+                if spec.ref:
+                    targets = values[key]
+                    if kind == "events" and key == "teams":
+                        targets = tuple(t for t in targets if t != "all")     # "all": every team
+                    self.refs.append((filename, item.lines[key], spec.ref, targets, f"{singular} field {key!r}"))
+        for key in [key for key in _REQUIRED[kind] if key not in item]:
             self.problem(filename, item.line, f"{singular} is missing required field {key!r}")
             ok = False
         ok = self.check_details(filename, kind, item, values) and ok
