@@ -15,7 +15,7 @@ import heapq
 import math
 from bisect import bisect_right
 from collections import Counter, defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from typing import Iterable
 
@@ -120,12 +120,12 @@ class Index:
                 items[label in PERSON_FIELDS].update(field_items)
         words_of = {item: content_word_set(item) for item in items[0] | items[1]}
         spellable = set().union(*map(words_of.__getitem__, items[0]))
-        self._vocabulary = spellable.union(*map(words_of.__getitem__, items[1]))
-        stem_of = {w: stem(w) for w in self._vocabulary}
-        self._known_stems = set(stem_of.values())
+        vocabulary = spellable.union(*map(words_of.__getitem__, items[1]))
+        stem_of = {w: stem(w) for w in vocabulary}
+        known_stems = set(stem_of.values())
         self._parts: dict[str, tuple[str, str]] = {}       # compound word -> (modifier stem, head stem)
-        for w in self._vocabulary:
-            if len(w) >= 2 * MIN_PART and (parts := self._split(w)):
+        for w in vocabulary:
+            if len(w) >= 2 * MIN_PART and (parts := _split(w, vocabulary, known_stems)):
                 self._parts[w] = parts
         words = WordPostings(self.docs, words_of)
         self.postings = StemPostings(words, stem_of, self._parts)
@@ -153,20 +153,6 @@ class Index:
             self._order[number] = place
 
     # --- building -----------------------------------------------------------
-
-    def _split(self, word: str) -> tuple[str, str] | None:
-        """(modifier stem, head stem) of a compound, where either is a known word."""
-        for cut in range(MIN_PART, len(word) - MIN_PART + 1):
-            suffix = word[cut:]
-            if suffix in self._vocabulary or stem(suffix) in self._known_stems:
-                rest = word[:cut]
-                modifier = stem(rest.removesuffix("s")) if len(rest) > MIN_PART and rest.endswith("s") else stem(rest)
-                return modifier, stem(suffix)
-        for cut in range(len(word) - MIN_PART, MIN_PART - 1, -1):
-            prefix = word[:cut]
-            if prefix in self._vocabulary or stem(prefix) in self._known_stems:
-                return stem(prefix), stem(word[cut:])
-        return None
 
     @staticmethod
     def _synonym_groups(knowledge: Knowledge) -> list[list[tuple[str, ...]]]:
@@ -276,10 +262,9 @@ class Index:
                     found[number] = value
         return found, cut
 
-    def _value(self, concept: _Concept, number: int) -> float:
-        """How well entry `number` expresses the concept (0 when it does not)."""
-        return max(factor * min(self.postings.get(s, _NONE).get(number, 0.0) for s in stems_)
-                   for stems_, factor, _ in concept.expansions) if concept.expansions else 0.0
+    def _value(self, stems_: tuple[str, ...], factor: float, number: int) -> float:
+        """How well entry `number` expresses one reading of a concept (0 when it does not)."""
+        return factor * min(self.postings.get(s, _NONE).get(number, 0.0) for s in stems_)
 
     def _rank(self, scores: dict[int, float], threshold: float, limit: int) -> list[tuple]:
         """The best `limit` of (kind, entry, score, backing examples, own match) above the
@@ -312,7 +297,7 @@ class Index:
         why = list(self._why(number, concepts)) if own else []
         for example_number in examples[:2]:
             example_id = self.docs[example_number].id
-            why += [_with_example(r, example_id) for r in self._why(example_number, concepts)[:2]]
+            why += [replace(r, example=example_id) for r in self._why(example_number, concepts)[:2]]
         return Result(kind, self.docs[number].id, score, tuple(why), tuple(self.docs[n].id for n in examples))
 
     def _concepts(self, topic: str) -> list[_Concept]:
@@ -396,11 +381,11 @@ class Index:
         return tuple(reasons)
 
     def _explain(self, doc: _Doc, number: int, concept: _Concept) -> Reason | None:
-        best_value = self._value(concept, number)
+        values = [self._value(stems_, factor, number) for stems_, factor, _ in concept.expansions]
+        best_value = max(values, default=0.0)
         if not best_value:
             return None
-        for stems_, factor, via in concept.expansions:
-            value = factor * min(self.postings.get(s, _NONE).get(number, 0.0) for s in stems_)
+        for (stems_, _, via), value in zip(concept.expansions, values):
             if value + 1e-9 < best_value:
                 continue
             for label, weight, items in sorted(doc.fields, key=lambda f: -f[1]):
@@ -412,8 +397,19 @@ class Index:
         return None
 
 
-def _with_example(reason: Reason, example_id: str) -> Reason:
-    return Reason(reason.field, reason.item, reason.via, reason.asked, example_id)
+def _split(word: str, vocabulary: set[str], known_stems: set[str]) -> tuple[str, str] | None:
+    """(modifier stem, head stem) of a compound, where either is a known word."""
+    for cut in range(MIN_PART, len(word) - MIN_PART + 1):
+        suffix = word[cut:]
+        if suffix in vocabulary or stem(suffix) in known_stems:
+            rest = word[:cut]
+            modifier = stem(rest.removesuffix("s")) if len(rest) > MIN_PART and rest.endswith("s") else stem(rest)
+            return modifier, stem(suffix)
+    for cut in range(len(word) - MIN_PART, MIN_PART - 1, -1):
+        prefix = word[:cut]
+        if prefix in vocabulary or stem(prefix) in known_stems:
+            return stem(prefix), stem(word[cut:])
+    return None
 
 
 def _find(item: str, stems_: tuple[str, ...], parts: dict) -> str | None:
