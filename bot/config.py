@@ -14,10 +14,9 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any, Callable
 
-from bot.fields import Invalid, did_you_mean, durations, kind_of, text, texts
+from bot.fields import MATRIX_USER_RE, Invalid, did_you_mean, durations, kind_of, text, texts
 from bot.yamlsrc import LinedDict, Problem, ProblemsError, YamlError, load_yaml
 
-USER_ID_RE = re.compile(r"^@[a-z0-9._=\-/+]+:[A-Za-z0-9.\-]+(:\d+)?$")
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
 
 
@@ -48,7 +47,7 @@ class Config:
 
 def _user_id(value: Any) -> str:
     user = text(value)
-    if not USER_ID_RE.match(user):
+    if not MATRIX_USER_RE.match(user):
         raise Invalid(f"{user!r} is not a Matrix user id like @verbinder:example.org")
     return user
 

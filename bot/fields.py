@@ -12,6 +12,7 @@ from typing import Any, Callable
 from zoneinfo import ZoneInfo
 
 ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+MATRIX_USER_RE = re.compile(r"^@[a-z0-9._=\-/+]+:[A-Za-z0-9.\-]+(:\d+)?$")   # @localpart:server[:port]
 DURATION_RE = re.compile(r"^\s*(\d+)\s*([wdhm])\s*$")
 NETWORK_TZ = ZoneInfo("Europe/Amsterdam")   # where an all-day event's day begins
 _UNITS = {"w": "weeks", "d": "days", "h": "hours", "m": "minutes"}

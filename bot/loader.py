@@ -25,6 +25,7 @@ from bot.model import (
     frozen_map,
 )
 from bot.fields import (
+    MATRIX_USER_RE,
     Invalid,
     did_you_mean,
     durations,
@@ -96,7 +97,6 @@ _FILES: dict[str, tuple[str, ...]] = {
     "teams.yaml": ("teams",),
     "events.yaml": ("events",),
 }
-MATRIX_ID_RE = re.compile(r"^@[a-z0-9._=\-/+]+:[A-Za-z0-9.\-]+(:\d+)?$")
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
@@ -201,7 +201,7 @@ class _Collector:
         """Checks across fields of one entry, beyond single-value types."""
         ok = True
         if kind == "contacts":
-            if "matrix_id" in values and not MATRIX_ID_RE.match(values["matrix_id"]):
+            if "matrix_id" in values and not MATRIX_USER_RE.match(values["matrix_id"]):
                 self.problem(filename, item.line_of("matrix_id"), f"{values['matrix_id']!r} is not a Matrix user id like @eva:example.org")
                 ok = False
             if "email" in values and not EMAIL_RE.match(values["email"]):
