@@ -5,10 +5,13 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import logging
 import sys
 from pathlib import Path
+from typing import Iterator, TextIO
 
 from bot.config import Config, ConfigError, load_config
+from bot.inbound import MAX_RAW
 from bot.knowledge_state import KnowledgeState
 from bot.loader import KnowledgeError, validate_knowledge
 from bot.messages import Message, Role
@@ -96,22 +99,40 @@ def _ask(args: argparse.Namespace) -> int:
     state = _load(args.knowledge)
     if state is None:
         return 2
-    questions = (line.strip() for line in sys.stdin) if args.question == "-" else iter([args.question])
+    questions = (line.strip() for line in _bounded_lines(sys.stdin)) if args.question == "-" else iter([args.question])
     dispatcher = Dispatcher(Context(Config(), state, ROUTES), fixed_role(Role.MEMBER))
     for text in questions:
         if not text:
             continue
         if args.json:
-            question = parse_topic(text)
-            results = state.current.index.search(question.topic, limit=args.limit)
-            print(json.dumps({"query": text, "topic": question.topic,
-                              "results": [r.as_json() for r in results]}, ensure_ascii=False))
+            print(json.dumps(_ask_json(state, text, args.limit), ensure_ascii=False))
         else:
             message = Message(sender="@cli:localhost", room_id="!cli", text=text, addressed=True)
             for reply in asyncio.run(dispatcher.dispatch(message)):
                 print(reply.text + "\n")
         sys.stdout.flush()
     return 0
+
+
+def _bounded_lines(stream: TextIO) -> Iterator[str]:
+    """Lines of at most MAX_RAW characters; the rest of a longer line is skipped, not kept."""
+    while line := stream.readline(MAX_RAW):
+        if not line.endswith("\n"):
+            while (rest := stream.readline(MAX_RAW)) and not rest.endswith("\n"):
+                pass
+        yield line
+
+
+def _ask_json(state: KnowledgeState, text: str, limit: int) -> dict:
+    """One line of `ask --json`: a question that fails is reported on its own line, and the
+    batch goes on (a script checking a thousand questions must get a thousand answers)."""
+    try:
+        question = parse_topic(text)
+        results = state.current.index.search(question.topic, limit=limit)
+    except Exception as exc:     # a bug in matching must not end the batch
+        logging.getLogger("bot").exception("ask failed", extra={"query": text[:80]})
+        return {"query": text, "error": f"{type(exc).__name__}: {exc}"[:200], "results": []}
+    return {"query": text, "topic": question.topic, "results": [r.as_json() for r in results]}
 
 
 def _console(args: argparse.Namespace) -> int:

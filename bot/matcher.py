@@ -24,11 +24,12 @@ from rapidfuzz.distance import Levenshtein
 
 from bot.model import Knowledge
 from bot.postings import EXTRA_FIELD, StemPostings, WordPostings
-from bot.textnorm import content_word_set, content_words, is_common, specificity, stem, words
+from bot.textnorm import MAX_WORD, content_word_set, content_words, is_common, specificity, stem, words
 
 _NONE: dict[int, float] = {}
 THRESHOLD = 43.0            # below this an entry is not a good enough match ...
-LONG_QUESTION = 6.0         # ... lowered this much per word beyond two: long questions carry filler
+LONG_QUESTION = 6.0         # ... lowered this much per word beyond two: long questions carry filler ...
+MIN_THRESHOLD = THRESHOLD - LONG_QUESTION * 6   # ... but never below its value at eight words
 SYNONYM = 0.9               # a synonym or theme alias counts almost fully
 TYPO = 0.85                 # a repaired misspelling
 COMPOUND_BOTH = 0.9         # both parts of an unknown compound found
@@ -125,7 +126,7 @@ class Index:
         known_stems = set(stem_of.values())
         self._parts: dict[str, tuple[str, str]] = {}       # compound word -> (modifier stem, head stem)
         for w in vocabulary:
-            if len(w) >= 2 * MIN_PART and (parts := _split(w, vocabulary, known_stems)):
+            if 2 * MIN_PART <= len(w) <= MAX_WORD and (parts := _split(w, vocabulary, known_stems)):
                 self._parts[w] = parts
         words = WordPostings(self.docs, words_of)
         self.postings = StemPostings(words, stem_of, self._parts)
@@ -186,7 +187,7 @@ class Index:
         if not concepts:
             return []
         if threshold is None:
-            threshold = THRESHOLD - LONG_QUESTION * max(0, len(concepts) - 2)
+            threshold = max(MIN_THRESHOLD, THRESHOLD - LONG_QUESTION * max(0, len(concepts) - 2))
         n = len(self.docs)
         for concept in concepts:
             strong = self._strong(concept)
@@ -282,7 +283,7 @@ class Index:
             for person in self._named[number]:
                 support[person].append((score, number))
         for number in people.union(support):
-            own = scores.get(number, 0.0) >= threshold
+            own = number in scores and scores[number] >= threshold
             backing = support.get(number, [])
             score = max(scores[number] if own else 0.0, max(backing)[0] if backing else 0.0)
             score += 2.0 * (len(backing) - 1 + (own and bool(backing))) + 1.0

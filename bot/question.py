@@ -8,15 +8,19 @@ tells the language to answer in.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
+from bot.inbound import tidy
 from bot.textnorm import words
+
+MAX_TOPIC = 200     # characters of a topic that are searched; a longer one is cut at a word
 
 
 @dataclass(frozen=True)
 class Question:
     topic: str
-    lang: str          # "nl" | "en"
+    lang: str              # "nl" | "en"
+    shortened: bool = False  # the topic was longer than MAX_TOPIC: only its start is searched
 
 
 _ANYONE_NL = r"(?:iemand|er\s+iemand|jullie|mensen)"
@@ -45,35 +49,46 @@ _NATURAL = [(re.compile(rf"(?:^|\b){form}\b\s*", re.IGNORECASE), "nl") for form 
     (re.compile(rf"(?:^|\b){form}\b\s*", re.IGNORECASE), "en") for form in _FORMS_EN
 ]
 _ASK_COMMAND = re.compile(r"^\s*!(vraag|ask)\b\s*", re.IGNORECASE)
-_TRAILER = re.compile(r"[\s?!.,;:]+$")
+_TRAILING = " \n?!.,;:"    # stripped off a topic (rstrip: a regex here would be quadratic on "????…x")
 # Enough to tell a bare English topic from a Dutch one; Dutch is the default.
 _EN_HINTS = frozenset("the who with about experience anyone someone knows has have what how and of for care".split())
 _NL_HINTS = frozenset("de het een en van met wie heeft iemand ervaring over zorg voor".split())
 
 
 def parse_natural(text: str) -> Question | None:
-    """The question in a free sentence, or None if it is not asking for expertise."""
+    """The question in a free sentence, or None if it is not asking for expertise.
+
+    Runs on every message in every room: on tidied text (single spaces, bounded
+    length) each pattern is linear, whoever sent what."""
+    text = tidy(text)
     for pattern, lang in _NATURAL:
         match = pattern.search(text)
         if match:
             rest = text[match.end():]
-            topic = _TRAILER.sub("", re.split(r"[?\n]", rest, maxsplit=1)[0]).strip()
+            topic = re.split(r"[?\n]", rest, maxsplit=1)[0].rstrip(_TRAILING).strip()
             if topic:
-                return Question(topic, lang)
+                return _bounded(topic, lang)
     return None
 
 
 def parse_topic(text: str, lang: str | None = None) -> Question:
     """A question that is known to be one (a command's argument, a DM, the CLI)."""
+    text = tidy(text)
     command = _ASK_COMMAND.match(text)
     if command:
         text = text[command.end():]
         lang = lang or ("en" if command.group(1).lower() == "ask" else None)
     natural = parse_natural(text)
     if natural:
-        return natural if lang is None else Question(natural.topic, lang)
-    topic = _TRAILER.sub("", text).strip()
-    return Question(topic, lang or guess_language(text))
+        return natural if lang is None else replace(natural, lang=lang)
+    return _bounded(text.rstrip(_TRAILING), lang or guess_language(text))
+
+
+def _bounded(topic: str, lang: str) -> Question:
+    if len(topic) <= MAX_TOPIC:
+        return Question(topic, lang)
+    cut = topic[:MAX_TOPIC]
+    return Question((cut.rsplit(" ", 1)[0] if " " in cut else cut).rstrip(_TRAILING), lang, shortened=True)
 
 
 def guess_language(text: str) -> str:

@@ -18,6 +18,8 @@ _WORD_RE = re.compile(r"[a-z0-9]+")
 _WORD2_RE = re.compile(r"[a-z0-9]{2,}")
 _COMBINING_RE = re.compile(r"[\u0300-\u036f]")     # the accents NFKD splits off Latin letters
 _stemmer = Stemmer.Stemmer("dutch")
+MAX_WORD = 40       # longer runs of letters are no words anyone searches for: left out, so the
+                    # compound and typo work on a question's words (and the stem cache) stay bounded
 
 # Function words and the words people use to *ask* (not what they ask about).
 # Generic Dutch and English only: nothing here may name a topic of the network.
@@ -68,8 +70,8 @@ def stem(word: str) -> str:
 
 
 def content_words(text: str) -> list[str]:
-    """Folded words without function/asking words."""
-    return [w for w in words(text) if len(w) > 1 and w not in STOPWORDS]
+    """Folded words without function/asking words (and without "words" over MAX_WORD)."""
+    return [w for w in words(text) if 1 < len(w) <= MAX_WORD and w not in STOPWORDS]
 
 
 def content_word_set(text: str) -> set[str]:

@@ -14,6 +14,7 @@ from bot.question import parse_natural, parse_topic
 from bot.routing import Context, Request, Route
 
 SHOWN = {"contact": 3, "example": 3, "organisation": 2}
+QUOTED = 80     # characters of the question a reply repeats: enough to recognise it, never a wall
 
 _T = {
     "nl": {
@@ -25,6 +26,7 @@ _T = {
         "related": "Verwante thema's: ", "post": "Je kunt het ook als vraag in het netwerk zetten: ",
         "empty": "Waarover wil je iets weten? Bijvoorbeeld: ",
         "empty_example": "!vraag zorgkantoren",
+        "shortened": "Je vraag was lang: ik heb gezocht op het begin ervan.",
         "fields": {"keyword": "trefwoord", "title": "titel", "theme": "thema", "contact": "contactpersoon",
                    "organisation": "organisatie", "summary": "beschrijving", "name": "naam",
                    "expertise": "expertise", "role": "rol", "region": "regio"},
@@ -39,6 +41,7 @@ _T = {
         "related": "Related themes: ", "post": "You can also post it as a need in the network: ",
         "empty": "What would you like to know about? For example: ",
         "empty_example": "!ask care offices",
+        "shortened": "Your question was long: I searched on its beginning.",
         "fields": {"keyword": "keyword", "title": "title", "theme": "theme", "contact": "contact",
                    "organisation": "organisation", "summary": "description", "name": "name",
                    "expertise": "expertise", "role": "role", "region": "region"},
@@ -53,16 +56,26 @@ async def handle(request: Request, context: Context) -> list[Reply]:
     if not question.topic:
         return [ReplyBuilder().para(t["empty"], Code(t["empty_example"])).build()]
     loaded = context.loaded
+    reply = ReplyBuilder()
+    if question.shortened:
+        reply.para(t["shortened"])
     results = loaded.index.search(question.topic, limit=10)
-    if not results:
+    if results:
+        answer(reply, question.topic, results, loaded.knowledge, request.lang, request.role)
+    else:
         near = loaded.index.search(question.topic, limit=10, threshold=1.0)
-        return [no_match(question.topic, near, loaded.knowledge, request.lang)]
-    return [answer(question.topic, results, loaded.knowledge, request.lang, request.role)]
+        no_match(reply, question.topic, near, loaded.knowledge, request.lang)
+    return [reply.build()]
 
 
-def answer(topic: str, results: list[Result], knowledge: Knowledge, lang: str, role: Role) -> Reply:
+def quote(topic: str) -> str:
+    """The asked topic as a reply repeats it: at most QUOTED characters."""
+    return topic if len(topic) <= QUOTED else topic[:QUOTED - 1].rstrip() + "…"
+
+
+def answer(reply: ReplyBuilder, topic: str, results: list[Result], knowledge: Knowledge, lang: str, role: Role) -> None:
     t = _T[lang]
-    reply = ReplyBuilder().para(t["found"], Bold(topic), t["found2"])
+    reply.para(t["found"], Bold(quote(topic)), t["found2"])
     by_kind = {kind: [r for r in results if r.kind == kind][:count] for kind, count in SHOWN.items()}
     if by_kind["contact"]:
         reply.para(Bold(t["people"]))
@@ -73,18 +86,16 @@ def answer(topic: str, results: list[Result], knowledge: Knowledge, lang: str, r
     if by_kind["organisation"]:
         reply.para(Bold(t["organisations"]))
         reply.items([_organisation(r, knowledge, lang) for r in by_kind["organisation"]])
-    return reply.build()
 
 
-def no_match(topic: str, near: list[Result], knowledge: Knowledge, lang: str) -> Reply:
+def no_match(reply: ReplyBuilder, topic: str, near: list[Result], knowledge: Knowledge, lang: str) -> None:
     t = _T[lang]
-    reply = ReplyBuilder().para(t["none"], Bold(topic), ".")
+    reply.para(t["none"], Bold(quote(topic)), ".")
     themes = _related_themes(near, knowledge)
     if themes:
         reply.para(t["related"], ", ".join(themes))
     command = "!haal" if lang == "nl" else "!need"
-    reply.para(t["post"], Code(f"{command} {topic}"))
-    return reply.build()
+    reply.para(t["post"], Code(f"{command} {quote(topic)}"))
 
 
 def _person(result: Result, knowledge: Knowledge, lang: str, role: Role) -> list[list[Piece]]:
@@ -92,7 +103,7 @@ def _person(result: Result, knowledge: Knowledge, lang: str, role: Role) -> list
     contact = knowledge.contacts[result.id]
     org = knowledge.organisations.get(contact.organisation)
     head: list[Piece] = [Bold(contact.name)]
-    detail = ", ".join(x for x in (contact.role if contact.share != "private" or role >= Role.MEMBER else None,
+    detail = ", ".join(x for x in (contact.role if _shows_details(contact, role) else None,
                                    org.name if org else None) if x)
     if detail:
         head.append(f" — {detail}")
@@ -111,11 +122,17 @@ def _person(result: Result, knowledge: Knowledge, lang: str, role: Role) -> list
     return lines
 
 
+def _shows_details(contact: Contact, role: Role) -> bool:
+    """The contract's share levels: `public` to anyone who may talk to the bot, `network`
+    to members, `private` to nobody (name and organisation only)."""
+    return contact.share == "public" or (contact.share == "network" and role >= Role.MEMBER)
+
+
 def _contact_line(contact: Contact, lang: str, role: Role) -> list[Piece]:
     t = _T[lang]
     if contact.share == "private":
         return [t["private"], " (", Code("!help"), ")"]
-    if role < Role.MEMBER:
+    if not _shows_details(contact, role):
         return [t["members_only"]]
     details: list[Piece] = []
     if contact.matrix_id:

@@ -44,12 +44,18 @@ async def test_no_match_in_english_suggests_posting_a_need(chat):
     assert "I found no one" in reply.text and "!need dentistry" in reply.text
 
 
-async def test_stranger_sees_no_contact_details(chat):
-    [member] = await chat.say("!vraag addendumafspraken", sender="@someone:example.org")
-    [stranger] = await chat.say("!vraag addendumafspraken", sender="@someone:elsewhere.net")
-    assert "eva@example.org" in member.text
-    assert "eva@example.org" not in stranger.text and "@eva:example.org" not in stranger.text
+async def test_share_levels_decide_who_sees_contact_details(chat, sample_state):
+    contacts = sample_state.current.knowledge.contacts.values()
+    network = next(c for c in contacts if c.share == "network" and c.email and c.role)
+    [member] = await chat.say(f"!vraag {network.expertise[0]}", sender="@someone:example.org")
+    [stranger] = await chat.say(f"!vraag {network.expertise[0]}", sender="@someone:elsewhere.net")
+    assert network.email in member.text and network.role in member.text
+    assert network.name in stranger.text
+    assert network.email not in stranger.text and network.role not in stranger.text
     assert "alleen voor leden" in stranger.text
+    # public: name, role and details reach anyone who may talk to the bot, strangers too
+    [public] = await chat.say("!vraag addendumafspraken", sender="@someone:elsewhere.net")
+    assert "eva@example.org" in public.text and "@eva:example.org" in public.text
 
 
 async def test_private_contact_is_reached_through_a_coordinator(chat, sample_state):
@@ -59,6 +65,7 @@ async def test_private_contact_is_reached_through_a_coordinator(chat, sample_sta
     [reply] = await chat.dm(f"!vraag {contact.expertise[0]}", sender="@admin:example.org")
     assert contact.name in reply.text
     assert contact.matrix_id not in reply.text and (contact.email or "@@") not in reply.text
+    assert not contact.role or contact.role not in reply.text       # name and organisation only
     assert "via een coördinator" in reply.text
 
 

@@ -1,0 +1,156 @@
+"""Anything anyone types: it never crashes, stalls or bloats the bot, and every reply fits in an event.
+
+Generated text (random unicode, junk, huge and many words, stopwords only) goes
+through recognition, matching and the ask handler; then one test per way a
+single message used to silence the bot.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import json
+import time
+import tracemalloc
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from bot import __main__ as cli
+from bot.config import Config
+from bot.formatting import MAX_REPLY_BYTES, ReplyBuilder
+from bot.inbound import tidy
+from bot.knowledge_state import KnowledgeState
+from bot.messages import Message, Reply, Role
+from bot.question import MAX_TOPIC, parse_natural, parse_topic
+from bot.registry import ROUTES
+from bot.roles import fixed_role
+from bot.routing import Context, Dispatcher
+from bot.textnorm import STOPWORDS, stem, words
+from tests.conftest import SAMPLE
+
+SECONDS_PER_MESSAGE = 1.0     # generous on purpose: the point is "bounded", the benchmarks hold the targets
+
+_state = KnowledgeState.load(SAMPLE)
+_dispatcher = Dispatcher(Context(Config(), _state, ROUTES), fixed_role(Role.MEMBER))
+_knowledge_words = sorted({w for c in _state.current.knowledge.contacts.values()
+                           for w in words(" ".join((c.name, *c.expertise)))} |
+                          {w for e in _state.current.knowledge.examples.values() for w in words(e.title)})
+_phrases = ["wie heeft ervaring met", "who has experience with", "weet iemand iets over", "!vraag", "!ask", ""]
+
+
+def reply_size(reply: Reply) -> int:
+    return len(json.dumps(reply.text)) + len(json.dumps(reply.html))
+
+
+def ask(text: str, addressed: bool = True) -> list[Reply]:
+    message = Message(sender="@fuzz:example.org", room_id="!fuzz", text=text, event_id="$fuzz", addressed=addressed)
+    started = time.perf_counter()
+    replies = asyncio.run(_dispatcher.dispatch(message))
+    assert time.perf_counter() - started < SECONDS_PER_MESSAGE, text[:80]
+    for reply in replies:
+        assert reply_size(reply) <= MAX_REPLY_BYTES
+        assert "Er ging iets mis" not in reply.text and "Something went wrong" not in reply.text, text[:200]
+    return replies
+
+
+odd_text = st.one_of(
+    st.text(max_size=300),
+    st.text(alphabet=st.characters(categories=["Cf", "Zs", "Cc", "Mn", "So"]), max_size=200),
+    st.lists(st.sampled_from(_knowledge_words), min_size=8, max_size=40).map(" ".join),
+    st.lists(st.sampled_from(sorted(STOPWORDS)), min_size=1, max_size=30).map(" ".join),
+    st.builds(lambda c, n: c * n, st.sampled_from(["x", " ", "?", "é", "\u200b", "ab", "zorg"]),
+              st.integers(1, 20_000)),
+)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.sampled_from(_phrases), odd_text)
+def test_any_text_is_answered_or_ignored_without_error(phrase: str, text: str):
+    for addressed in (False, True):
+        ask(f"{phrase} {text}", addressed=addressed)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_knowledge_words), min_size=10, max_size=30))
+def test_long_questions_of_knowledge_words_are_answered(many: list[str]):
+    """Ten or more content words once dropped the threshold to zero and crashed the ranking."""
+    [reply] = ask("wie heeft ervaring met " + " ".join(many) + "?")
+    assert reply.text
+
+
+def test_a_25_kb_question_gets_a_short_reply_that_says_it_was_shortened():
+    [reply] = ask("!vraag zorgkantoren " + "x" * 25_000)
+    assert reply_size(reply) < 10_000
+    [long] = ask("!vraag " + " ".join(["zorgkantoren"] + ["regels"] * 4000))
+    assert "Je vraag was lang" in long.text and "zorgkantoor" in long.text.lower()
+    [no_match] = ask("!vraag " + " ".join(["qwzx"] * 4000))
+    assert reply_size(no_match) < 4_000       # the question is quoted short, not four times in full
+
+
+def test_a_sea_of_spaces_is_recognised_in_linear_time():
+    for spaces in (20_000, 40_000):
+        started = time.perf_counter()
+        assert parse_natural("weet iemand" + " " * spaces + "x") is None
+        parse_topic("wie heeft ervaring met" + " " * spaces + "?" * spaces + "x")
+        assert time.perf_counter() - started < 0.2
+
+
+def test_one_huge_word_takes_no_memory_to_speak_of():
+    cached = stem.cache_info().currsize
+    tracemalloc.start()
+    try:
+        ask("!vraag " + "abcdefghij" * 6_000)
+        ask("!vraag zorgkantoren" + "k" * 12_000)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < 20_000_000
+    assert stem.cache_info().currsize - cached < 100
+
+
+def test_invisible_characters_do_not_hide_a_question():
+    plain = ask("wie heeft ervaring met zorgkantoren?", addressed=False)
+    hidden = ask("wie\u200b heeft ervaring met zorg\u200bkantoren\u2060?", addressed=False)
+    assert plain and [r.text for r in hidden] == [r.text for r in plain]
+    assert tidy("a\u00a0\u00a0b\u200e\n\n\nc\x00d") == "a b\nc d"
+
+
+def test_topics_are_cut_at_a_word():
+    question = parse_topic("!vraag " + "zorgkantoren " * 100)
+    assert question.shortened and len(question.topic) <= MAX_TOPIC and question.topic.endswith("zorgkantoren")
+
+
+def test_a_reply_never_outgrows_an_event():
+    builder = ReplyBuilder().para("kop")
+    for n in range(200):
+        builder.items([[[f"regel {n} " + "é<" * 200]]])
+    reply = builder.build()
+    assert reply_size(reply) <= MAX_REPLY_BYTES and reply.text.startswith("kop") and reply.text.endswith(")")
+    huge = ReplyBuilder().para("x" * 100_000).build()
+    assert reply_size(huge) <= MAX_REPLY_BYTES
+
+
+def test_ask_json_answers_every_line_even_when_one_fails(monkeypatch, capsys):
+    index = type(_state.current.index)
+    search = index.search
+
+    def failing(self, topic, *args, **kwargs):
+        if "boom" in topic:
+            raise RuntimeError("matcher bug")
+        return search(self, topic, *args, **kwargs)
+
+    monkeypatch.setattr(index, "search", failing)
+    monkeypatch.setattr("sys.stdin", io.StringIO("zorgkantoren\nboom\n" + "y" * 200_000 + "\nCQ-index\n"))
+    assert cli.main(["ask", "--knowledge", str(SAMPLE), "--json", "-"]) == 0
+    lines = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert [line["query"][:12] for line in lines] == ["zorgkantoren", "boom", "y" * 12, "CQ-index"]
+    assert lines[1]["results"] == [] and "matcher bug" in lines[1]["error"]
+    assert lines[0]["results"] and lines[3]["results"]
+
+
+@pytest.mark.parametrize("text", ["", "   ", "\u200b\u200b", "!", "!!!", "!vraag ????", "?" * 5000])
+def test_empty_and_punctuation_only_messages(text: str):
+    ask(text)
+    ask(text, addressed=False)
