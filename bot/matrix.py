@@ -14,7 +14,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import logging
-from typing import Any
+from typing import Any, Awaitable, TypeVar
 
 import aiohttp
 from nio import (
@@ -42,6 +42,7 @@ from bot.routing import Context, Dispatcher
 from bot.store import Store
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 TIMELINE_LIMIT = 20        # events per room per sync; more after a gap is backfilled
 SYNC_TIMEOUT_MS = 30_000
@@ -61,8 +62,16 @@ ENCRYPTED_NOTICE = (
 )
 
 
+FAILED_NOTICE = ("Mijn antwoord kon niet worden verstuurd: de server weigerde het. / "
+                 "My answer could not be sent: the server refused it.")
+
+
 class LoginFailed(Exception):
     """The homeserver refused the bot's credentials; message is safe to print."""
+
+
+class Stopped(Exception):
+    """A stop was asked for while the bot was still waiting for the homeserver."""
 
 
 class MatrixBot:
@@ -112,12 +121,15 @@ class MatrixBot:
         stop = asyncio.create_task(self._stopping.wait())
         await asyncio.wait({sync, stop}, return_when=asyncio.FIRST_COMPLETED)
         sync.cancel()
-        await asyncio.gather(sync, return_exceptions=True)
+        stop.cancel()
+        await asyncio.gather(sync, stop, return_exceptions=True)
         if sync.done() and not sync.cancelled() and sync.exception():
             raise sync.exception()
         drained = await self.outbox.drain(timeout=15)
         log.info("stopped", extra={"replies_left": 0 if drained else self.outbox.pending})
         await self.outbox.stop()
+
+    async def close(self) -> None:
         await self.client.close()   # never logout(): that would delete the device
 
     def stop(self) -> None:
@@ -131,7 +143,8 @@ class MatrixBot:
         backoff = Backoff(cap=self._backoff_cap)
         while True:
             try:
-                response = await self.client.sync(timeout=0 if first else SYNC_TIMEOUT_MS, since=since,
+                # no long-poll until ready: a restart with nothing new must not wait 30 s to be ready
+                response = await self.client.sync(timeout=SYNC_TIMEOUT_MS if self.ready.is_set() else 0, since=since,
                                                   sync_filter=_SYNC_FILTER, full_state=first or None)
             except _NETWORK_ERRORS as exc:
                 response = exc
@@ -149,7 +162,7 @@ class MatrixBot:
                 self.ready.set()
                 log.info("ready", extra={"resumed": not first, "rooms": len(self._joined)})
             token = response.next_batch
-            self.outbox.put(lambda token=token: self.store.put("next_batch", token))
+            self.outbox.after_all(lambda token=token: self.store.put("next_batch", token))
             since, first = token, False
             await asyncio.sleep(0)   # let the first reply leave before the next long-poll (measured ~10% of latency)
 
@@ -214,12 +227,13 @@ class MatrixBot:
         replies = await self.dispatcher.dispatch(message)
         log.info("message handled", extra={"room_id": room_id, "event_id": event.event_id, "replies": len(replies)})
         for number, reply in enumerate(replies):
-            self.outbox.put(Outgoing(room_id, reply_content(reply, message), _txn_id(event.event_id, number)))
+            self.outbox.put(room_id, Outgoing(room_id, reply_content(reply, message), _txn_id(event.event_id, number),
+                                              fallback=failed_content(message)))
 
         async def done(event_id: str = event.event_id) -> None:
             await self.store.mark_handled(event_id, room_id)
             self._in_flight.discard(event_id)
-        self.outbox.put(done)
+        self.outbox.put(room_id, done)
 
     def _warn_if_encrypted(self, room_id: str) -> None:
         """Without E2EE the bot sees nothing in an encrypted room: say so once, instead of
@@ -228,7 +242,7 @@ class MatrixBot:
         if room and room.encrypted:
             log.warning("joined an encrypted room; its messages cannot be read", extra={"room_id": room_id})
             content = {"msgtype": "m.notice", "body": ENCRYPTED_NOTICE, "m.mentions": {}}
-            self.outbox.put(Outgoing(room_id, content, _txn_id(room_id + "/encrypted", 0)))
+            self.outbox.put(room_id, Outgoing(room_id, content, _txn_id(room_id + "/encrypted", 0)))
 
     def _is_direct(self, room_id: str) -> bool:
         room = self.client.rooms.get(room_id)
@@ -240,21 +254,24 @@ class MatrixBot:
         return self.config.user_id in mentioned or self.config.user_id in body or body.lower().startswith(localpart.lower())
 
     async def role_of(self, message: Message) -> Role:
+        return self.role_of_user(message.sender)
+
+    def role_of_user(self, user_id: str) -> Role:
         """The config's role, raised by membership and power in the network rooms."""
-        role = Role.STRANGER
+        role = role_from_config(self.config, user_id)
         for room_id in self._network_rooms:
             room = self.client.rooms.get(room_id)
-            if room and message.sender in room.users:
-                level = room.power_levels.get_user_level(message.sender)
-                role = max(role, combine(self.config, message.sender, in_network_room=True, power_level=level))
-        return max(role, role_from_config(self.config, message.sender))
+            if room and user_id in room.users:
+                level = room.power_levels.get_user_level(user_id)
+                role = max(role, combine(self.config, user_id, in_network_room=True, power_level=level))
+        return role
 
     # --- rooms --------------------------------------------------------------
 
     async def _on_invite(self, room_id: str, invite_state: list) -> None:
         inviter = next((e.sender for e in invite_state if isinstance(e, InviteMemberEvent)
                         and e.state_key == self.config.user_id and e.membership == "invite"), None)
-        if inviter and role_from_config(self.config, inviter) >= Role.MEMBER:
+        if inviter and self.role_of_user(inviter) >= Role.MEMBER:
             response = await self._retrying(lambda: self.client.join(room_id), "join")
             joined = not isinstance(response, JoinError)
             log.info("invite accepted" if joined else "join failed", extra={"room_id": room_id, "inviter": inviter})
@@ -290,22 +307,34 @@ class MatrixBot:
         except _NETWORK_ERRORS as exc:
             raise Unreachable(type(exc).__name__) from None
         if isinstance(response, RoomSendError):
-            if response.status_code == "M_LIMIT_EXCEEDED":
-                raise RateLimited((response.retry_after_ms or 1000) / 1000)
-            if response.status_code in ("M_FORBIDDEN", "M_NOT_FOUND", "M_UNKNOWN"):
-                raise Rejected(f"{response.status_code} {response.message}")
-            raise Unreachable(f"{response.status_code} {response.message}")
+            transport = response.transport_response
+            raise send_failure(transport.status if transport else None, response.status_code,
+                               response.message, response.retry_after_ms)
 
     async def _retrying(self, call, what: str):
-        """A one-off request, retried with backoff while the homeserver is unreachable."""
+        """A one-off request, retried with backoff while the homeserver is unreachable;
+        a stop ends the wait (and the request) at once with Stopped."""
         backoff = Backoff(cap=self._backoff_cap)
         while True:
             try:
-                return await call()
+                return await self._unless_stopped(call())
             except _NETWORK_ERRORS as exc:
                 delay = backoff.next_delay()
                 log.warning(f"{what} failed, retrying", extra={"error": type(exc).__name__, "retry_in_s": delay})
-                await asyncio.sleep(delay)
+                await self._unless_stopped(asyncio.sleep(delay))
+
+    async def _unless_stopped(self, work: Awaitable[T]) -> T:
+        task = asyncio.ensure_future(work)
+        stop = asyncio.ensure_future(self._stopping.wait())
+        try:
+            await asyncio.wait({task, stop}, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            stop.cancel()
+        if not task.done():
+            task.cancel()
+            await asyncio.gather(task, return_exceptions=True)
+            raise Stopped()
+        return task.result()
 
 
 def reply_content(reply: Reply, question: Message) -> dict[str, Any]:
@@ -324,6 +353,23 @@ def reply_content(reply: Reply, question: Message) -> dict[str, Any]:
         # The asker is mentioned (intentional mentions); people named in the answer are links, not pings.
         "m.mentions": {"user_ids": list(dict.fromkeys((question.sender, *reply.mentions)))},
     }
+
+
+def failed_content(question: Message) -> dict[str, Any]:
+    """What replaces a reply the homeserver refused for good: short, so it goes through."""
+    return {"msgtype": "m.notice", "body": FAILED_NOTICE, "m.relates_to": {"m.in_reply_to": {"event_id": question.event_id}},
+            "m.mentions": {"user_ids": [question.sender]}}
+
+
+def send_failure(status: int | None, errcode: str | None, message: str, retry_after_ms: int | None) -> Exception:
+    """A refused send by kind: 429 waits, no answer or a 5xx retries, any other 4xx is for good
+    (M_TOO_LARGE, M_FORBIDDEN, ...: retrying it would jam the room's queue forever)."""
+    described = f"{errcode or status} {message}".strip()
+    if status == 429 or errcode == "M_LIMIT_EXCEEDED":
+        return RateLimited((retry_after_ms or 1000) / 1000)
+    if status is not None and 400 <= status < 500:
+        return Rejected(described)
+    return Unreachable(described)
 
 
 def _txn_id(event_id: str, number: int) -> str:

@@ -1,16 +1,21 @@
-"""Replies go out in order through one queue, apart from the sync loop.
+"""Replies go out through one queue per room, apart from the sync loop.
 
-A rate-limited or unreachable homeserver makes the queue wait and retry the
-same item, so nothing is dropped or reordered, while the bot keeps reading.
-Checkpoints (callbacks) travel through the same queue: "mark this event
-handled", "persist this sync token" run only after every reply before them has
-been sent — that ordering is what makes a crash lose nothing.
+Within a room, order is kept: a rate-limited or unreachable homeserver makes
+that room's queue wait and retry the same item, so nothing is dropped or
+reordered. Rooms do not wait for each other: one room's trouble (a reply the
+homeserver refuses, a slow send) never holds another's answers.
+
+Checkpoints travel the same way. A room's checkpoint ("mark this event
+handled") runs after the replies queued before it in that room; a global one
+(`after_all`: "persist this sync token") runs only after everything queued
+before it in every room — that ordering is what makes a crash lose nothing.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+from collections import deque
 from dataclasses import dataclass
 from typing import Any, Awaitable, Callable
 
@@ -24,11 +29,11 @@ class RateLimited(Exception):
 
 
 class Unreachable(Exception):
-    """The homeserver did not answer; try again later."""
+    """The homeserver did not answer, or failed (5xx): try again later."""
 
 
 class Rejected(Exception):
-    """The homeserver refused this item for good (e.g. not in the room)."""
+    """The homeserver refused this item for good (a 4xx: too large, forbidden, not in the room)."""
 
 
 @dataclass(frozen=True)
@@ -36,6 +41,7 @@ class Outgoing:
     room_id: str
     content: dict[str, Any]
     txn_id: str
+    fallback: dict[str, Any] | None = None    # sent once in its place if the homeserver rejects it
 
 
 Send = Callable[[Outgoing], Awaitable[None]]
@@ -57,48 +63,105 @@ class Backoff:
         self.attempt = 0
 
 
+@dataclass(frozen=True)
+class _Reached:
+    """Marks a place in a room's queue; its future is set when the queue gets there."""
+
+    future: asyncio.Future
+
+
+_Item = Outgoing | Checkpoint | _Reached
+
+
 class Outbox:
     def __init__(self, send: Send, backoff_cap: float = 30.0) -> None:
         self._send = send
-        self._queue: asyncio.Queue[Outgoing | Checkpoint] = asyncio.Queue()
         self._backoff_cap = backoff_cap
-        self._worker: asyncio.Task | None = None
+        self._lanes: dict[str, deque[_Item]] = {}
+        self._workers: dict[str, asyncio.Task] = {}
+        self._checkpoints: asyncio.Queue[tuple[list[asyncio.Future], Checkpoint]] = asyncio.Queue()
+        self._global: asyncio.Task | None = None
 
     def start(self) -> None:
-        self._worker = asyncio.create_task(self._run(), name="outbox")
+        self._global = asyncio.create_task(self._run_checkpoints(), name="outbox-checkpoints")
+        for room_id in self._lanes:
+            self._workers[room_id] = asyncio.create_task(self._run_lane(room_id), name=f"outbox {room_id}")
 
-    def put(self, item: Outgoing | Checkpoint) -> None:
-        self._queue.put_nowait(item)
+    def put(self, room_id: str, item: Outgoing | Checkpoint) -> None:
+        """Queue an item behind everything queued for the same room."""
+        lane = self._lanes.setdefault(room_id, deque())
+        lane.append(item)
+        if room_id not in self._workers and self._global is not None:
+            self._workers[room_id] = asyncio.create_task(self._run_lane(room_id), name=f"outbox {room_id}")
+
+    def after_all(self, checkpoint: Checkpoint) -> None:
+        """Run `checkpoint` once everything queued so far, in every room, is done;
+        global checkpoints run one at a time, in the order they were queued."""
+        loop = asyncio.get_running_loop()
+        reached = []
+        for room_id, lane in self._lanes.items():
+            if lane or room_id in self._workers:
+                marker = _Reached(loop.create_future())
+                lane.append(marker)
+                reached.append(marker.future)
+        self._checkpoints.put_nowait((reached, checkpoint))
 
     @property
     def pending(self) -> int:
-        return self._queue.qsize()
+        return sum(len(lane) for lane in self._lanes.values()) + self._checkpoints.qsize()
 
     async def drain(self, timeout: float) -> bool:
-        """Wait until everything queued is sent; False if time ran out."""
+        """Wait until everything queued is done; False if time ran out."""
+        done = asyncio.get_running_loop().create_future()
+
+        async def finished() -> None:
+            done.set_result(True)
+        self.after_all(finished)
         try:
-            await asyncio.wait_for(self._queue.join(), timeout)
+            await asyncio.wait_for(done, timeout)
             return True
         except asyncio.TimeoutError:
             return False
 
     async def stop(self) -> None:
-        if self._worker:
-            self._worker.cancel()
-            await asyncio.gather(self._worker, return_exceptions=True)
+        tasks = [*self._workers.values(), *([self._global] if self._global else [])]
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        self._workers.clear()
+        self._global = None
 
-    async def _run(self) -> None:
+    async def _run_lane(self, room_id: str) -> None:
+        """Work through one room's queue, then end (an idle room holds no task)."""
+        lane = self._lanes[room_id]
+        try:
+            while lane:
+                item = lane[0]
+                try:
+                    if isinstance(item, _Reached):
+                        item.future.set_result(None)
+                    elif isinstance(item, Outgoing):
+                        await self._deliver(item)
+                    else:
+                        await item()
+                except asyncio.CancelledError:
+                    raise
+                except Exception:
+                    log.exception("outbox item failed", extra={"room_id": room_id})
+                lane.popleft()
+        finally:
+            del self._workers[room_id]
+            if not lane:
+                del self._lanes[room_id]
+
+    async def _run_checkpoints(self) -> None:
         while True:
-            item = await self._queue.get()
+            reached, checkpoint = await self._checkpoints.get()
+            await asyncio.gather(*reached)
             try:
-                if isinstance(item, Outgoing):
-                    await self._deliver(item)
-                else:
-                    await item()
+                await checkpoint()
             except Exception:
-                log.exception("outbox item failed")
-            finally:
-                self._queue.task_done()
+                log.exception("outbox checkpoint failed")
 
     async def _deliver(self, item: Outgoing) -> None:
         backoff = Backoff(cap=self._backoff_cap)
@@ -116,6 +179,8 @@ class Outbox:
                                                             "error": str(exc), "retry_in_s": delay})
                 await asyncio.sleep(delay)
             except Rejected as exc:
-                log.error("send rejected, dropping reply", extra={"room_id": item.room_id, "txn_id": item.txn_id,
-                                                                  "error": str(exc)})
-                return
+                log.error("send rejected for good", extra={"room_id": item.room_id, "txn_id": item.txn_id,
+                                                           "error": str(exc), "fallback": item.fallback is not None})
+                if item.fallback is None:
+                    return
+                item = Outgoing(item.room_id, item.fallback, item.txn_id + "-fallback")

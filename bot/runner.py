@@ -12,10 +12,10 @@ from bot import logs
 from bot.config import ConfigError, load_config
 from bot.knowledge_state import KnowledgeState
 from bot.loader import KnowledgeError
-from bot.matrix import LoginFailed, MatrixBot
+from bot.matrix import LoginFailed, MatrixBot, Stopped
 from bot.registry import ROUTES
 from bot.routing import Context
-from bot.store import Store
+from bot.store import Store, StoreError
 
 log = logging.getLogger("bot")
 
@@ -37,6 +37,9 @@ def run(config_path: Path) -> int:
     except LoginFailed as exc:
         log.error(str(exc))
         return 1
+    except StoreError as exc:
+        print(exc, file=sys.stderr)
+        return 2
 
 
 async def _serve(config, knowledge: KnowledgeState) -> int:
@@ -50,6 +53,9 @@ async def _serve(config, knowledge: KnowledgeState) -> int:
         log.info("running", extra={"user_id": config.user_id, "homeserver": config.homeserver,
                                    **knowledge.current.knowledge.counts()})
         await bot.run()
+    except Stopped:
+        log.info("stopped before the homeserver answered")
     finally:
+        await bot.close()
         await store.close()
     return 0

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import sqlite3
 import time
 from pathlib import Path
 from typing import Any
@@ -30,6 +31,10 @@ MIGRATIONS: list[str] = [
 ]
 
 
+class StoreError(Exception):
+    """The store file cannot be used as it is; the message says which file and what to do."""
+
+
 class Store:
     def __init__(self, db: aiosqlite.Connection, path: Path) -> None:
         self._db = db
@@ -43,10 +48,15 @@ class Store:
         db = await aiosqlite.connect(path)
         if fresh:
             os.chmod(path, 0o600)   # it holds the access token
-        await db.execute("PRAGMA journal_mode=WAL")
-        await db.execute("PRAGMA synchronous=NORMAL")
         store = cls(db, path)
-        await store._migrate()
+        try:
+            await db.execute("PRAGMA journal_mode=WAL")
+            await db.execute("PRAGMA synchronous=NORMAL")
+            await store._migrate()
+        except sqlite3.DatabaseError as exc:
+            await db.close()   # its thread would keep the process alive
+            raise StoreError(f"{path}: not a Verbinder store ({exc}). Move it aside to start with a fresh store "
+                             "(the bot logs in again), or restore a backup.") from None
         return store
 
     async def close(self) -> None:

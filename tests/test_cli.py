@@ -1,11 +1,13 @@
-"""The command line, as an admin uses it: validate, ask (text, JSON, JSON Lines), console."""
+"""The command line, as an admin uses it: validate, ask (text, JSON, JSON Lines), console, run."""
 
 from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import yaml
@@ -91,3 +93,31 @@ def test_the_same_questions_get_the_same_answers_at_every_start():
         assert result.returncode == 0, result.stderr
         answers.append(result.stdout)
     assert answers[0] == answers[1]
+
+
+def test_console_stops_on_ctrl_c_while_waiting_for_a_line():
+    console = subprocess.Popen([sys.executable, "-m", "bot", "console", "--knowledge", "knowledge"], cwd=ROOT,
+                               stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    try:
+        console.stdin.write("!help\n")
+        console.stdin.flush()
+        assert console.stdout.readline()
+        time.sleep(0.5)   # answered; now it waits for the next line, stdin still open
+        console.send_signal(signal.SIGINT)
+        assert console.wait(timeout=5) == 0
+    finally:
+        console.kill()
+        console.stdin.close()
+        console.stdout.close()
+
+
+def test_run_with_a_junk_store_says_which_file_and_exits_2(tmp_path: Path):
+    store = tmp_path / "verbinder.sqlite3"
+    store.write_text("not a database, just words\n" * 200)
+    config = tmp_path / "config.yaml"
+    config.write_text(yaml.safe_dump({"homeserver": "http://127.0.0.1:9", "user_id": "@verbinder:example.org",
+                                      "password": "x", "store": store.name, "knowledge": {"path": str(SAMPLE)}}))
+    result = run("run", "--config", str(config))
+    assert result.returncode == 2
+    assert result.stderr.startswith(f"{store}: not a Verbinder store (file is not a database).")
+    assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
