@@ -6,10 +6,10 @@ so admins can script it and tests can drive it.
 
 from __future__ import annotations
 
-import asyncio
 import sys
 from typing import TextIO
 
+from bot.lines import read_lines
 from bot.messages import Message
 from bot.routing import Dispatcher
 
@@ -17,18 +17,8 @@ PROMPT = "jij> "
 
 
 async def chat(dispatcher: Dispatcher, user_id: str, stdin: TextIO = sys.stdin, stdout: TextIO = sys.stdout) -> None:
-    interactive = stdin.isatty()
     number = 0
-    while True:
-        if interactive:
-            stdout.write(PROMPT)
-            stdout.flush()
-        line = await asyncio.to_thread(stdin.readline)
-        if not line:
-            break
-        text = line.strip()
-        if not text:
-            continue
+    async for text in read_lines(stdin, PROMPT, stdout):
         number += 1
         message = Message(sender=user_id, room_id="!console", text=text, event_id=f"$console-{number}", addressed=True)
         replies = await dispatcher.dispatch(message)

@@ -21,6 +21,8 @@ from typing import TextIO
 import yaml
 from nio import AsyncClient, LoginResponse, RoomCreateResponse, RoomMessageNotice, RoomResolveAliasResponse
 
+from bot.console import PROMPT
+from bot.lines import read_lines
 from bot.loader import load_knowledge
 from bot.localsynapse import LocalSynapse, terminate
 
@@ -70,7 +72,7 @@ async def _demo(state: Path, stdin: TextIO, stdout: TextIO) -> int:
         say(f"  homeserver: {synapse.url}   gebruiker: demo   wachtwoord: {passwords['demo']}")
         say("Vraag bijvoorbeeld: wie heeft ervaring met zorgkantoren?   (Ctrl-C of Ctrl-D stopt alles)")
         say()
-        await _chat(client, dm, bot_id, stdin, say)
+        await _chat(client, dm, bot_id, stdin, stdout, say)
     finally:
         if client:
             await client.close()
@@ -81,7 +83,7 @@ async def _demo(state: Path, stdin: TextIO, stdout: TextIO) -> int:
     return 0
 
 
-async def _chat(client: AsyncClient, room_id: str, bot_id: str, stdin: TextIO, say) -> None:
+async def _chat(client: AsyncClient, room_id: str, bot_id: str, stdin: TextIO, stdout: TextIO, say) -> None:
     replies: dict[str, str] = {}
     since = (await client.sync(timeout=0)).next_batch
 
@@ -98,16 +100,8 @@ async def _chat(client: AsyncClient, room_id: str, bot_id: str, stdin: TextIO, s
 
     listener = asyncio.create_task(listen())
     try:
-        while True:
-            if stdin.isatty():
-                sys.stdout.write("jij> ")
-                sys.stdout.flush()
-            line = await asyncio.to_thread(stdin.readline)
-            if not line:
-                return
-            if not line.strip():
-                continue
-            sent = await client.room_send(room_id, "m.room.message", {"msgtype": "m.text", "body": line.strip()})
+        async for text in read_lines(stdin, PROMPT, stdout):
+            sent = await client.room_send(room_id, "m.room.message", {"msgtype": "m.text", "body": text})
             event_id = getattr(sent, "event_id", None)
             deadline = time.monotonic() + 30
             while event_id not in replies and time.monotonic() < deadline:

@@ -10,15 +10,18 @@ from __future__ import annotations
 import logging
 import re
 import sys
+from typing import Iterable
 
 _STANDARD = set(vars(logging.makeLogRecord({}))) | {"message", "asctime", "taskName"}
+# What a secret may not be glued to: parts of names, ids, paths and URLs.
+_WORDLIKE = r"[\w.\-/@]"
 _TOKEN_RE = re.compile(r"(syt_[A-Za-z0-9_]+|access_token=[^&\s]+|\"access_token\":\s*\"[^\"]+\")")
 
 
 class _Formatter(logging.Formatter):
     def __init__(self, secrets: list[str]) -> None:
         super().__init__("%(asctime)s %(levelname)s %(name)s: %(message)s")
-        self.secrets = [s for s in secrets if s]
+        self.secrets = _secrets_re(secrets)
 
     def format(self, record: logging.LogRecord) -> str:
         line = super().format(record)
@@ -26,13 +29,29 @@ class _Formatter(logging.Formatter):
                           for k, v in vars(record).items() if k not in _STANDARD)
         if extras:
             line = f"{line} {extras}"
-        return redact(line, self.secrets)
+        return _mask(line, self.secrets)
 
 
-def redact(text: str, secrets: list[str] = ()) -> str:
-    for secret in secrets:
-        text = text.replace(secret, "***")
+def _secrets_re(secrets: Iterable[str]) -> re.Pattern[str] | None:
+    """Secrets as whole values only: a short password must not eat letters out of "bot.matrix".
+
+    Longest first, so a secret that starts another is not masked half.
+    """
+    values = sorted({s for s in secrets if s}, key=len, reverse=True)
+    if not values:
+        return None
+    return re.compile(rf"(?<!{_WORDLIKE})(?:{'|'.join(map(re.escape, values))})(?!{_WORDLIKE})")
+
+
+def _mask(text: str, secrets: re.Pattern[str] | None) -> str:
+    if secrets:
+        text = secrets.sub("***", text)
     return _TOKEN_RE.sub("***", text)
+
+
+def redact(text: str, secrets: Iterable[str] = ()) -> str:
+    """Mask one text; the log formatter compiles its secrets once instead."""
+    return _mask(text, _secrets_re(secrets))
 
 
 def setup(level: str = "INFO", secrets: list[str] = ()) -> None:
