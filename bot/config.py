@@ -14,7 +14,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any, Callable
 
-from bot.fields import MATRIX_USER_RE, Invalid, did_you_mean, durations, kind_of, text, texts
+from bot.fields import MATRIX_USER_RE, Invalid, cut, did_you_mean, durations, kind_of, shown, text, texts
 from bot.yamlsrc import LinedDict, Problem, ProblemsError, YamlError, load_yaml
 
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
@@ -48,7 +48,7 @@ class Config:
 def _user_id(value: Any) -> str:
     user = text(value)
     if not MATRIX_USER_RE.match(user):
-        raise Invalid(f"{user!r} is not a Matrix user id like @verbinder:example.org")
+        raise Invalid(f"{shown(user)} is not a Matrix user id like @verbinder:example.org")
     return user
 
 
@@ -59,14 +59,14 @@ def _user_ids(value: Any) -> tuple[str, ...]:
 def _homeserver(value: Any) -> str:
     url = text(value).rstrip("/")
     if not re.match(r"^https?://[^\s/]+", url):
-        raise Invalid(f"{url!r} is not a homeserver URL like https://matrix.example.org")
+        raise Invalid(f"{shown(url)} is not a homeserver URL like https://matrix.example.org")
     return url
 
 
 def _level(value: Any) -> str:
     level = text(value).upper()
     if level not in LOG_LEVELS:
-        raise Invalid(f"{value!r} is not one of {', '.join(LOG_LEVELS)}")
+        raise Invalid(f"{shown(value)} is not one of {', '.join(LOG_LEVELS)}")
     return level
 
 
@@ -74,7 +74,7 @@ def _env_secret(value: Any) -> str:
     name = text(value)
     secret = os.environ.get(name, "")
     if not secret:
-        raise Invalid(f"environment variable {name} is not set (it should hold the bot's password)")
+        raise Invalid(f"environment variable {cut(name)} is not set (it should hold the bot's password)")
     return secret
 
 
@@ -137,7 +137,7 @@ def load_config(path: Path, *, for_matrix: bool = False) -> Config:
                 continue
             if key not in schema:
                 options = list(schema) + ([] if section_name else [s for s in _SCHEMA if s])
-                problems.append(Problem(name, section.line_of(key), f"unknown setting {label!r}{did_you_mean(key, options)}"))
+                problems.append(Problem(name, section.line_of(key), f"unknown setting {shown(label)}{did_you_mean(key, options)}"))
                 continue
             attribute, convert = schema[key]
             try:

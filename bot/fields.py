@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import difflib
 import re
+import reprlib
 from datetime import date, datetime, time, timedelta
 from typing import Any, Callable
 from zoneinfo import ZoneInfo
@@ -16,10 +17,39 @@ MATRIX_USER_RE = re.compile(r"^@[a-z0-9._=\-/+]+:[A-Za-z0-9.\-]+(:\d+)?$")   # @
 DURATION_RE = re.compile(r"^\s*(\d+)\s*([wdhm])\s*$")
 NETWORK_TZ = ZoneInfo("Europe/Amsterdam")   # where an all-day event's day begins
 _UNITS = {"w": "weeks", "d": "days", "h": "hours", "m": "minutes"}
+SHOWN_LENGTH = 80   # a value quoted in a message: enough to recognise it, never a screenful
 
 
 class Invalid(Exception):
     """A single value is wrong; the message says how, for an admin to read."""
+
+
+class _Short(reprlib.Repr):
+    """reprlib's repr, which looks at a few items only, also for LinedDict and LinedList
+    (reprlib knows types by name, and would repr() those in full)."""
+
+    def repr1(self, x: Any, level: int) -> str:
+        if isinstance(x, dict):
+            return self.repr_dict(x, level)
+        if isinstance(x, list):
+            return self.repr_list(x, level)
+        return super().repr1(x, level)
+
+
+_SHORT = _Short()
+_SHORT.maxlevel, _SHORT.maxlist, _SHORT.maxdict, _SHORT.maxstring, _SHORT.maxother = 2, 4, 4, 60, 60
+
+
+def shown(value: Any) -> str:
+    """`value` as repr() writes it, cut for a message: a value from a file may be 10,000 characters
+    long, or an alias bomb whose full repr() takes minutes and all memory."""
+    return cut(_SHORT.repr(value))
+
+
+def cut(words: str) -> str:
+    """`words`, at most SHOWN_LENGTH characters."""
+    return words if len(words) <= SHOWN_LENGTH else words[:SHOWN_LENGTH - 1] + "…"
+
 
 def text(value: Any) -> str:
     if type(value) is str and (cleaned := value.strip()):
@@ -35,7 +65,7 @@ def text(value: Any) -> str:
 def ident(value: Any) -> str:
     if not isinstance(value, str) or not ID_RE.match(value):
         raise Invalid(
-            f"{value!r} is not a valid id (lowercase letters, digits and '-', e.g. 'topaz-addendum')"
+            f"{shown(value)} is not a valid id (lowercase letters, digits and '-', e.g. 'topaz-addendum')"
         )
     return value
 
@@ -43,7 +73,7 @@ def ident(value: Any) -> str:
 def _list_of(convert: Callable[[Any], str], what: str) -> Callable[[Any], tuple[str, ...]]:
     def check(value: Any) -> tuple[str, ...]:
         if isinstance(value, str):
-            raise Invalid(f"expected a list of {what}, e.g. [{value}]")
+            raise Invalid(f"expected a list of {what}, e.g. [{cut(value)}]")
         if not isinstance(value, list):
             raise Invalid(f"expected a list of {what}, got {kind_of(value)}")
         return tuple(map(convert, value))
@@ -57,21 +87,21 @@ idents = _list_of(ident, "ids")
 def one_of(*allowed: str) -> Callable[[Any], str]:
     def check(value: Any) -> str:
         if value not in allowed:
-            raise Invalid(f"{value!r} is not one of: {', '.join(allowed)}{did_you_mean(value, allowed)}")
+            raise Invalid(f"{shown(value)} is not one of: {', '.join(allowed)}{did_you_mean(value, allowed)}")
         return value
     return check
 
 
 def year(value: Any) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or not 1900 <= value <= 2100:
-        raise Invalid(f"expected a year like 2019, got {value!r}")
+        raise Invalid(f"expected a year like 2019, got {shown(value)}")
     return value
 
 
 def url(value: Any) -> str:
     address = text(value)
     if not re.match(r"^https?://\S+$", address):
-        raise Invalid(f"{address!r} is not a web address (http:// or https://)")
+        raise Invalid(f"{shown(address)} is not a web address (http:// or https://)")
     return address
 
 
@@ -81,7 +111,7 @@ def moment(value: Any) -> tuple[datetime, bool]:
         try:
             value = datetime.fromisoformat(value.strip()) if "T" in value or " " in value.strip() else date.fromisoformat(value.strip())
         except ValueError:
-            raise Invalid(f"{value!r} is not a date or ISO 8601 time like 2026-11-12T10:00:00+01:00") from None
+            raise Invalid(f"{shown(value)} is not a date or ISO 8601 time like 2026-11-12T10:00:00+01:00") from None
     if isinstance(value, datetime):
         if value.tzinfo is None:
             raise Invalid(f"{value.isoformat()} has no UTC offset; write it like 2026-11-12T10:00:00+01:00")
@@ -96,9 +126,9 @@ def durations(value: Any) -> tuple[timedelta, ...]:
         raise Invalid(f"expected a list of lead times like [7d, 1d, 2h], got {kind_of(value)}")
     out = []
     for item in value:
-        match = DURATION_RE.match(str(item))
+        match = DURATION_RE.match(item) if isinstance(item, str) else None
         if not match:
-            raise Invalid(f"{item!r} is not a lead time; use a number and w, d, h or m, e.g. 7d or 2h")
+            raise Invalid(f"{shown(item)} is not a lead time; use a number and w, d, h or m, e.g. 7d or 2h")
         out.append(timedelta(**{_UNITS[match.group(2)]: int(match.group(1))}))
     return tuple(sorted(out, reverse=True))
 
@@ -118,7 +148,9 @@ def kind_of(value: Any) -> str:
 
 
 def did_you_mean(word: Any, options: Any) -> str:
-    close = difflib.get_close_matches(str(word), [str(o) for o in options], n=1, cutoff=0.6)
+    if isinstance(word, (dict, list)):
+        return ""       # options are names; and str() would walk it all (an alias bomb: for minutes)
+    close = difflib.get_close_matches(str(word)[:SHOWN_LENGTH], [str(o) for o in options], n=1, cutoff=0.6)
     return f" (did you mean '{close[0]}'?)" if close else ""
 
 

@@ -34,6 +34,7 @@ from bot.fields import (
     kind_of,
     moment,
     one_of,
+    shown,
     text,
     texts,
     url,
@@ -131,7 +132,7 @@ class _Collector:
         for key, value in data.items():
             line = data.line_of(key)
             if key not in keys:
-                self.problem(filename, line, f"unknown top-level key {key!r}{did_you_mean(key, keys)}; this file holds {', '.join(keys)}")
+                self.problem(filename, line, f"unknown top-level key {shown(key)}{did_you_mean(key, keys)}; this file holds {', '.join(keys)}")
             elif value is None:
                 continue
             elif not isinstance(value, LinedList):
@@ -165,7 +166,7 @@ class _Collector:
         for key, raw in item.items():
             spec = fields.get(key)
             if spec is None:
-                self.problem(filename, item.lines[key], f"unknown field {key!r} in {singular}{did_you_mean(key, fields)}")
+                self.problem(filename, item.lines[key], f"unknown field {shown(key)} in {singular}{did_you_mean(key, fields)}")
                 ok = False
             elif raw is not None or spec.required:
                 try:
@@ -185,7 +186,7 @@ class _Collector:
         ok = self.check_details(filename, kind, item, values) and ok
         entry_id = values.get("id")
         if entry_id in self.seen_ids[kind]:
-            self.problem(filename, item.line_of("id"), f"duplicate {singular} id {entry_id!r} (first at line {self.seen_ids[kind][entry_id]})")
+            self.problem(filename, item.line_of("id"), f"duplicate {singular} id {shown(entry_id)} (first at line {self.seen_ids[kind][entry_id]})")
             return
         if entry_id:
             self.seen_ids[kind][entry_id] = item.line
@@ -202,10 +203,10 @@ class _Collector:
         ok = True
         if kind == "contacts":
             if "matrix_id" in values and not MATRIX_USER_RE.match(values["matrix_id"]):
-                self.problem(filename, item.line_of("matrix_id"), f"{values['matrix_id']!r} is not a Matrix user id like @eva:example.org")
+                self.problem(filename, item.line_of("matrix_id"), f"{shown(values['matrix_id'])} is not a Matrix user id like @eva:example.org")
                 ok = False
             if "email" in values and not EMAIL_RE.match(values["email"]):
-                self.problem(filename, item.line_of("email"), f"{values['email']!r} is not an e-mail address")
+                self.problem(filename, item.line_of("email"), f"{shown(values['email'])} is not an e-mail address")
                 ok = False
         if kind == "events" and "start" in values and "end" in values and values["end"][0] < values["start"][0]:
             self.problem(filename, item.line_of("end"), "event ends before it starts")
@@ -217,7 +218,7 @@ class _Collector:
             known = self.seen_ids[kind]
             for target in (targets,) if isinstance(targets, str) else targets:
                 if target not in known:
-                    self.problem(filename, line, f"{label}: unknown {kind[:-1]} id {target!r}{did_you_mean(target, self.entries[kind])}")
+                    self.problem(filename, line, f"{label}: unknown {kind[:-1]} id {shown(target)}{did_you_mean(target, self.entries[kind])}")
 
     def unexpected_files(self) -> None:
         for path in sorted(self.directory.glob("*.y*ml")):

@@ -17,23 +17,32 @@ import yaml
 from yaml.events import (AliasEvent, DocumentStartEvent, MappingEndEvent, MappingStartEvent, ScalarEvent,
                          SequenceEndEvent, SequenceStartEvent)
 
+from bot.fields import shown
+
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _STR = "tag:yaml.org,2002:str"
 # First characters that may start a plain scalar meaning something other than text
 # (yes/no, numbers, dates, null, merge keys): anything else is text, no regex needed.
 _MAY_BE_TYPED = frozenset(c for c in yaml.resolver.Resolver.yaml_implicit_resolvers if c)
 _MEMO_LENGTH = 40     # plain values this short recur (keys, ids, years): their tags are remembered
+# Aliases share one built value, but whatever walks it (a check, an error message) meets it as
+# often as it is aliased: nine levels of ten aliases each ("billion laughs") are 10**9 values.
+# Reuse by hand stays far below this; a bomb passes it within a few dozen aliases.
+MAX_EXPANSION = 1_000_000    # characters of source that the aliases in one file may repeat
 
 
 class _Builder:
     """Builds one document's Lined* containers and typed values from parser events."""
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, name: str) -> None:
         # parser, resolver and constructor in one; one per file, as the constructor
         # remembers every value it built and a reload must not keep them
         self.loader = _Loader(text)
+        self.name = name
         self.tags: dict[str, str] = {}
-        self.anchors: dict[str, Any] = {}
+        self.anchors: dict[str, tuple[Any, int]] = {}    # anchor -> (value, its size in characters)
+        self.expanded = 0      # characters the aliases so far repeat
+        self.end = 0           # source index where the mapping or sequence built last ends
 
     def document(self) -> Any:
         """The document's value (None for an empty file)."""
@@ -54,18 +63,29 @@ class _Builder:
         kind = type(event)
         if kind is ScalarEvent:
             value = self.scalar(event)
-        elif kind is MappingStartEvent:
-            value = self.mapping(event)
-        elif kind is SequenceStartEvent:
-            value = self.sequence(event)
-        elif kind is AliasEvent:
-            if event.anchor not in self.anchors:
-                raise yaml.composer.ComposerError(None, None, f"found undefined alias {event.anchor!r}", event.start_mark)
-            return self.anchors[event.anchor]
-        else:
+            if event.anchor is not None:
+                self.anchors[event.anchor] = value, event.end_mark.index - event.start_mark.index
+            return value
+        if kind is AliasEvent:
+            return self.alias(event)
+        if kind is not MappingStartEvent and kind is not SequenceStartEvent:
             raise yaml.composer.ComposerError(None, None, f"unexpected {kind.__name__}", event.start_mark)
-        if event.anchor is not None:
-            self.anchors[event.anchor] = value
+        expanded = self.expanded
+        value = self.mapping(event) if kind is MappingStartEvent else self.sequence(event)
+        if event.anchor is not None:    # its size: the source it spans, plus what the aliases in it repeat
+            self.anchors[event.anchor] = value, self.end - event.start_mark.index + self.expanded - expanded
+        return value
+
+    def alias(self, event: AliasEvent) -> Any:
+        """The anchored value; refused once this file's aliases repeat more than MAX_EXPANSION characters."""
+        if event.anchor not in self.anchors:
+            raise yaml.composer.ComposerError(None, None, f"found undefined alias {shown(event.anchor)}", event.start_mark)
+        value, size = self.anchors[event.anchor]
+        self.expanded += size
+        if self.expanded > MAX_EXPANSION:
+            raise YamlError(Problem(self.name, event.start_mark.line + 1,
+                                    f"aliases expand this file to more than {MAX_EXPANSION:,} characters"
+                                    " (an alias bomb?); write the values out instead"))
         return value
 
     def mapping(self, start: MappingStartEvent) -> LinedDict:
@@ -75,10 +95,12 @@ class _Builder:
         get_event, value = self.loader.get_event, self.value
         while type(event := get_event()) is not MappingEndEvent:
             key = value(event)
-            if isinstance(key, (dict, list)):
-                key = str(key)
+            if isinstance(key, (dict, list)):       # unhashable; and str() of an alias bomb never ends
+                raise YamlError(Problem(self.name, event.start_mark.line + 1,
+                                        "a key must be plain text, not a list or mapping"))
             lines[key] = event.start_mark.line + 1
             out[key] = value(get_event())
+        self.end = event.end_mark.index
         return out
 
     def sequence(self, start: SequenceStartEvent) -> LinedList:
@@ -89,6 +111,7 @@ class _Builder:
         while type(event := get_event()) is not SequenceEndEvent:
             lines.append(event.start_mark.line + 1)
             seq.append(value(event))
+        self.end = event.end_mark.index
         return seq
 
     def scalar(self, event: ScalarEvent) -> Any:
@@ -171,7 +194,7 @@ def load_yaml(path: Path, display: str | None = None) -> Any:
 
 
 def parse_yaml(text: str, name: str) -> Any:
-    builder = _Builder(text)
+    builder = _Builder(text, name)
     try:
         return builder.document()
     except yaml.constructor.ConstructorError as exc:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import pytest
 
 from bot.config import ConfigError, load_config
 from tests.conftest import ROOT
+from tests.test_yamlsrc import BOMB_REFUSED, alias_bomb
 
 
 def write(tmp_path: Path, text: str) -> Path:
@@ -62,3 +64,18 @@ def test_password_env_must_be_set_and_is_never_echoed(tmp_path: Path, monkeypatc
 def test_relative_paths_are_taken_from_the_config_folder(tmp_path: Path):
     config = load_config(write(tmp_path, "store: state/bot.sqlite3\nknowledge:\n  path: kb\n"))
     assert config.store == tmp_path / "state/bot.sqlite3" and config.knowledge == tmp_path / "kb"
+
+
+@pytest.mark.parametrize("setting", ["network:\n  admins: *l9\n", "events:\n  announce: *l9\n"])
+def test_an_alias_bomb_as_a_value_is_named_by_line(tmp_path: Path, setting: str):
+    started = time.perf_counter()
+    [problem] = problems(write(tmp_path, alias_bomb() + setting))
+    assert time.perf_counter() - started < 5
+    file, line, message = problem.split(":", 2)
+    assert file == "config.yaml" and line.isdigit() and message == f" {BOMB_REFUSED}"
+
+
+def test_a_nested_list_is_quoted_short(tmp_path: Path):
+    found = problems(write(tmp_path, alias_bomb(4) + "events:\n  announce: *l4\n"))
+    [problem] = [p for p in found if "events.announce" in p]
+    assert problem.startswith("config.yaml:7: events.announce: [[") and len(problem) < 200

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import time
 import weakref
 from pathlib import Path
 
@@ -11,6 +12,7 @@ import pytest
 from bot.knowledge_state import KnowledgeState
 from bot.loader import validate_knowledge
 from tests.conftest import SAMPLE
+from tests.test_yamlsrc import BOMB_REFUSED, alias_bomb
 
 
 @pytest.fixture
@@ -163,3 +165,40 @@ def test_a_replaced_snapshot_is_freed_at_once(kdir: Path):
     old_knowledge = weakref.ref(state.current.knowledge)
     assert state.reload() == []
     assert old() is None and old_knowledge() is None
+
+
+@pytest.mark.parametrize("entry", ["  - id: *l9\n    title: Lol\n", "  - *l9 : lol\n"])
+def test_an_alias_bomb_as_id_or_key_is_named_with_file_and_line(tmp_path: Path, entry: str):
+    write(tmp_path, "examples.yaml", alias_bomb() + "examples:\n" + entry)
+    started = time.perf_counter()
+    [problem] = messages(tmp_path)
+    assert time.perf_counter() - started < 5
+    file, line, message = problem.split(":", 2)
+    assert file == "examples.yaml" and line.isdigit() and message == f" {BOMB_REFUSED}"
+
+
+@pytest.mark.parametrize(("before", "bad_id"), [("", "A" * 10_000), (alias_bomb(4), "*l4")])
+def test_a_huge_bad_id_is_quoted_short(tmp_path: Path, before: str, bad_id: str):
+    write(tmp_path, "examples.yaml", f"{before}examples:\n  - id: {bad_id}\n    title: Lol\n")
+    [problem] = [p for p in messages(tmp_path) if "field 'id'" in p]
+    quoted = problem.split("example field 'id': ")[1].split(" is not a valid id")[0]
+    assert quoted.startswith(("'AAA", "[[")) and len(quoted) <= 80
+
+
+def test_anchors_reuse_a_list_of_themes(kdir: Path):
+    write(kdir, "examples.yaml", """\
+examples:
+  - id: eerste
+    title: Eerste
+    organisation: topaz
+    summary: Het eerste voorbeeld.
+    themes: &common [knellende-regels, samenwerken-gedeelde-visie]
+  - id: tweede
+    title: Tweede
+    organisation: topaz
+    summary: Het tweede voorbeeld.
+    themes: *common
+""")
+    knowledge, problems = validate_knowledge(kdir)
+    assert problems == []
+    assert knowledge.examples["tweede"].themes == ("knellende-regels", "samenwerken-gedeelde-visie")

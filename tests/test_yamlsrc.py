@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from datetime import date
 
 import pytest
@@ -52,6 +53,39 @@ def test_a_date_that_is_no_date_stays_text_for_the_field_check_to_report():
 def test_anchors_and_aliases_repeat_a_value():
     data = parse_yaml("a: &themes [zorg, regels]\nb: *themes\n", "t.yaml")
     assert data["b"] == ["zorg", "regels"]
+
+
+def test_a_value_reused_by_hand_loads_however_often():
+    entries = "".join(f"  - {{id: e{i}, themes: *common}}\n" for i in range(2000))
+    data = parse_yaml(f"common: &common [zorg, regels]\nentries:\n{entries}", "t.yaml")
+    assert data["entries"][1999]["themes"] is data["common"]
+
+
+BOMB_REFUSED = "aliases expand this file to more than 1,000,000 characters (an alias bomb?); write the values out instead"
+
+
+def alias_bomb(levels: int = 9) -> str:
+    """'Billion laughs', one line per level: each anchor a list of ten aliases of the one before."""
+    lines = ["l0: &l0 lol"] + [f"l{i}: &l{i} [{', '.join([f'*l{i - 1}'] * 10)}]" for i in range(1, levels + 1)]
+    return "\n".join(lines) + "\n"
+
+
+@pytest.mark.parametrize("use", ["value: *l9\n", "*l9 : a key\n"])
+def test_an_alias_bomb_is_refused_at_its_line(use: str):
+    started = time.perf_counter()
+    with pytest.raises(YamlError) as caught:
+        parse_yaml(alias_bomb() + use, "t.yaml")
+    assert time.perf_counter() - started < 5
+    problem = caught.value.problem
+    assert problem.file == "t.yaml" and 2 <= problem.line <= 10
+    assert problem.message == BOMB_REFUSED
+
+
+@pytest.mark.parametrize("key", ["[x, y]", "{x: 1}", "*pair"])
+def test_a_key_must_be_plain_text(key: str):
+    with pytest.raises(YamlError) as caught:
+        parse_yaml(f"pair: &pair [x, y]\n{key}: 2\n", "t.yaml")
+    assert str(caught.value) == "t.yaml:2: a key must be plain text, not a list or mapping"
 
 
 def test_an_empty_file_is_nothing():
