@@ -29,7 +29,8 @@ same server conditions. A breakdown from the bots' log lines (each logs
 splits each round trip into question → bot has it → asker sees the reply.
 
 Targets: the bot's p50 round trip <= 1.3x the echo floor's p50; the burst
-answers all 100 questions, none twice. Exit status 1 when a target fails; the
+answers all 100 questions, none twice, and its last reply is seen at most
+1.5 s after the bot had handled its last question (rooms are sent in parallel). Exit status 1 when a target fails; the
 temporary state (Synapse, bot and echo logs) is then kept and its path printed.
 Bot, echo bot and Synapse are stopped at the end, also after an error.
 """
@@ -72,6 +73,7 @@ from nio import (  # noqa: E402
 from bot.localsynapse import LocalSynapse, synapse_python, terminate  # noqa: E402
 
 TARGET_RATIO = 1.3
+TARGET_BURST_LAG_S = 1.5      # last burst reply seen <= this long after the bot handled the last question
 WARMUP = 5
 BURST_USERS = 5
 BURST_EACH = 20
@@ -448,6 +450,7 @@ def report(results: dict[str, Any], echo_log: Path, bot_log: Path) -> bool:
     print(f"  all sent in {burst['sends_s']:.2f} s; last reply {burst['total_s']:.2f} s after the first send")
     handled = handled_times(bot_log)
     at_bot = [handled[i] - burst["start_wall"] for i in burst["ids"] if i in handled]
+    lag = burst["total_s"] - max(at_bot) if at_bot else float("nan")
     if at_bot:
         print(f"  the bot had handled all {len(at_bot)} questions {max(at_bot):.2f} s after the first send "
               f"(its log); replies seen from {burst['first_reply_s']:.2f} s to {burst['total_s']:.2f} s")
@@ -457,7 +460,10 @@ def report(results: dict[str, Any], echo_log: Path, bot_log: Path) -> bool:
     print(f"Targets: bot p50 <= {TARGET_RATIO}x echo p50: {b50:.1f} vs {e50:.1f} ms = {ratio:.2f}x "
           f"-> {'PASS' if ratio_ok else 'FAIL'}")
     print(f"         burst loses and duplicates nothing: {'PASS' if burst_ok else 'FAIL'}")
-    return ratio_ok and burst_ok
+    lag_ok = lag <= TARGET_BURST_LAG_S
+    print(f"         burst's last reply <= {TARGET_BURST_LAG_S} s after the last question was handled: "
+          f"{lag:.2f} s -> {'PASS' if lag_ok else 'FAIL'}")
+    return ratio_ok and burst_ok and lag_ok
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 
+import pytest
+
 from bot.matrix import send_failure
 from bot.outbox import Outbox, Outgoing, RateLimited, Rejected, Unreachable
 
@@ -25,41 +27,43 @@ class Homeserver:
         self.sent.append(item.txn_id)
 
 
+@pytest.fixture
+async def server():
+    """A homeserver and a started outbox in front of it (as `server.outbox`)."""
+    server = Homeserver()
+    server.outbox = Outbox(server.send, backoff_cap=0.01)
+    server.outbox.start()
+    yield server
+    await server.outbox.stop()
+
+
 def reply(room: str, txn: str, fallback: bool = False) -> Outgoing:
     return Outgoing(room, {"body": txn}, txn, fallback={"body": "sorry"} if fallback else None)
 
 
-async def test_rate_limits_and_outages_are_retried_in_order():
-    server = Homeserver()
+async def test_rate_limits_and_outages_are_retried_in_order(server):
     server.refuse = {"a1": [RateLimited(0.01), Unreachable("502")]}
-    outbox = Outbox(server.send, backoff_cap=0.01)
-    outbox.start()
+    outbox = server.outbox
     for txn in ("a1", "a2", "a3"):
         outbox.put("!a", reply("!a", txn))
     assert await outbox.drain(timeout=2)
     assert server.sent == ["a1", "a2", "a3"]
-    await outbox.stop()
 
 
-async def test_a_refused_reply_is_replaced_once_and_does_not_hold_the_next():
-    server = Homeserver()
+async def test_a_refused_reply_is_replaced_once_and_does_not_hold_the_next(server):
     server.refuse = {"big": [Rejected("M_TOO_LARGE")], "bad": [Rejected("M_FORBIDDEN")],
                      "bad-fallback": [Rejected("M_FORBIDDEN")]}
-    outbox = Outbox(server.send, backoff_cap=0.01)
-    outbox.start()
+    outbox = server.outbox
     outbox.put("!a", reply("!a", "big", fallback=True))
     outbox.put("!a", reply("!a", "bad", fallback=True))
     outbox.put("!a", reply("!a", "next"))
     assert await outbox.drain(timeout=2)
     assert server.sent == ["big-fallback", "next"]       # "bad" and its fallback dropped, never retried
-    await outbox.stop()
 
 
-async def test_one_rooms_trouble_never_holds_another_room():
-    server = Homeserver()
+async def test_one_rooms_trouble_never_holds_another_room(server):
     server.hold["!stuck"] = asyncio.Event()
-    outbox = Outbox(server.send, backoff_cap=0.01)
-    outbox.start()
+    outbox = server.outbox
     outbox.put("!stuck", reply("!stuck", "s1"))
     outbox.put("!fine", reply("!fine", "f1"))
     outbox.put("!fine", reply("!fine", "f2"))
@@ -71,14 +75,11 @@ async def test_one_rooms_trouble_never_holds_another_room():
     server.hold["!stuck"].set()
     assert await outbox.drain(timeout=2)
     assert server.sent == ["f1", "f2", "s1"]
-    await outbox.stop()
 
 
-async def test_a_global_checkpoint_waits_for_every_room_and_they_run_in_order():
-    server = Homeserver()
+async def test_a_global_checkpoint_waits_for_every_room_and_they_run_in_order(server):
     server.hold["!slow"] = asyncio.Event()
-    outbox = Outbox(server.send, backoff_cap=0.01)
-    outbox.start()
+    outbox = server.outbox
     done: list[str] = []
 
     def mark(name: str):
@@ -97,7 +98,6 @@ async def test_a_global_checkpoint_waits_for_every_room_and_they_run_in_order():
     server.hold["!slow"].set()
     assert await outbox.drain(timeout=2)
     assert done == ["handled s1", "token 1", "token 2"]
-    await outbox.stop()
 
 
 def test_send_errors_by_kind():

@@ -152,6 +152,16 @@ class Person:
         return self.notices(room_id, sender)
 
 
+async def talking_to_bot(bot, person, **bot_options):
+    """A running bot and Eva, in a two-person room (a DM) the bot has joined."""
+    verbinder = bot(**bot_options)
+    verbinder.start()
+    eva = await person("eva")
+    room = await eva.room_with(verbinder.user_id)
+    await eva.wait_joined(room, verbinder.user_id)
+    return verbinder, eva, room
+
+
 def replied_to(notice: RoomMessageNotice) -> str | None:
     relates = notice.source["content"].get("m.relates_to") or {}
     return (relates.get("m.in_reply_to") or {}).get("event_id")

@@ -4,17 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
-from tests.e2e.people import replied_to
-
-
-async def talking_to_bot(bot, person, **bot_options):
-    """A running bot and Eva, in a two-person room (a DM) the bot has joined."""
-    verbinder = bot(**bot_options)
-    verbinder.start()
-    eva = await person("eva")
-    room = await eva.room_with(verbinder.user_id)
-    await eva.wait_joined(room, verbinder.user_id)
-    return verbinder, eva, room
+from tests.e2e.people import replied_to, talking_to_bot
 
 
 async def test_question_in_a_room_gets_a_reply_notice_and_threads_stay_threads(bot, person):

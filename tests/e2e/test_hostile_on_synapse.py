@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import time
 
-from tests.e2e.people import replied_to
+from tests.e2e.people import replied_to, talking_to_bot
 
 ANSWERED_WITHIN = 2.0      # seconds from a member's question to the bot's reply, after the hostile ones
 
@@ -47,11 +47,7 @@ async def test_huge_questions_and_seas_of_spaces_do_not_hold_anyone(bot, person)
 
 
 async def test_one_huge_word_keeps_memory_bounded(bot, person):
-    verbinder = bot()
-    verbinder.start()
-    eva = await person("eva")
-    dm = await eva.room_with(verbinder.user_id, direct=True)
-    await eva.wait_joined(dm, verbinder.user_id)
+    verbinder, eva, dm = await talking_to_bot(bot, person)
     await asked_and_answered(eva, dm, verbinder.user_id, "!vraag " + "abcdefghijklmnopqrstuvwxyz" * 2_300)
     took = await asked_and_answered(eva, dm, verbinder.user_id, "!vraag CQ-index")
     assert took < ANSWERED_WITHIN
