@@ -81,6 +81,8 @@ class Outbox:
         self._workers: dict[str, asyncio.Task] = {}
         self._checkpoints: asyncio.Queue[tuple[list[asyncio.Future], Checkpoint]] = asyncio.Queue()
         self._global: asyncio.Task | None = None
+        self._idle = asyncio.Event()      # set while no room has anything queued
+        self._idle.set()
 
     def start(self) -> None:
         self._global = asyncio.create_task(self._run_checkpoints(), name="outbox-checkpoints")
@@ -91,6 +93,7 @@ class Outbox:
         """Queue an item behind everything queued for the same room."""
         lane = self._lanes.setdefault(room_id, deque())
         lane.append(item)
+        self._idle.clear()
         if room_id not in self._workers and self._global is not None:
             self._workers[room_id] = asyncio.create_task(self._run_lane(room_id), name=f"outbox {room_id}")
 
@@ -109,6 +112,13 @@ class Outbox:
     @property
     def pending(self) -> int:
         return sum(len(lane) for lane in self._lanes.values()) + self._checkpoints.qsize()
+
+    async def settled(self, timeout: float) -> None:
+        """Return once no room has anything queued, or after `timeout` seconds."""
+        try:
+            await asyncio.wait_for(self._idle.wait(), timeout)
+        except asyncio.TimeoutError:
+            pass
 
     async def drain(self, timeout: float) -> bool:
         """Wait until everything queued is done; False if time ran out."""
@@ -153,6 +163,8 @@ class Outbox:
             del self._workers[room_id]
             if not lane:
                 del self._lanes[room_id]
+                if not self._lanes:
+                    self._idle.set()
 
     async def _run_checkpoints(self) -> None:
         while True:
