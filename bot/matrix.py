@@ -126,7 +126,7 @@ class MatrixBot:
         await asyncio.gather(sync, stop, return_exceptions=True)
         if sync.done() and not sync.cancelled() and sync.exception():
             raise sync.exception()
-        drained = await self.outbox.drain(timeout=15)
+        drained = await self.outbox.drain(timeout=15, unless_unreachable=True)
         log.info("stopped", extra={"replies_left": 0 if drained else self.outbox.pending})
         await self.outbox.stop()
 

@@ -83,6 +83,7 @@ class Outbox:
         self._global: asyncio.Task | None = None
         self._idle = asyncio.Event()      # set while no room has anything queued
         self._idle.set()
+        self._stalled = asyncio.Event()   # set while a send waits for an unreachable homeserver
 
     def start(self) -> None:
         self._global = asyncio.create_task(self._run_checkpoints(), name="outbox-checkpoints")
@@ -120,18 +121,23 @@ class Outbox:
         except asyncio.TimeoutError:
             pass
 
-    async def drain(self, timeout: float) -> bool:
-        """Wait until everything queued is done; False if time ran out."""
+    async def drain(self, timeout: float, *, unless_unreachable: bool = False) -> bool:
+        """Wait until everything queued is done; False if time ran out, or, with
+        `unless_unreachable` (a stop), as soon as the homeserver is unreachable: then
+        waiting helps nobody, and what is unsent was never checkpointed, so the next
+        start sends it."""
         done = asyncio.get_running_loop().create_future()
 
         async def finished() -> None:
             done.set_result(True)
         self.after_all(finished)
+        waits = {done, asyncio.ensure_future(self._stalled.wait())} if unless_unreachable else {done}
         try:
-            await asyncio.wait_for(done, timeout)
-            return True
-        except asyncio.TimeoutError:
-            return False
+            await asyncio.wait(waits, timeout=timeout, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            for wait in waits - {done}:
+                wait.cancel()
+        return done.done()
 
     async def stop(self) -> None:
         tasks = [*self._workers.values(), *([self._global] if self._global else [])]
@@ -180,12 +186,14 @@ class Outbox:
         while True:
             try:
                 await self._send(item)
+                self._stalled.clear()
                 return
             except RateLimited as exc:
                 log.info("send rate limited", extra={"room_id": item.room_id, "txn_id": item.txn_id,
                                                      "retry_after_s": round(exc.retry_after, 2)})
                 await asyncio.sleep(exc.retry_after)
             except Unreachable as exc:
+                self._stalled.set()
                 delay = backoff.next_delay()
                 log.warning("send failed, retrying", extra={"room_id": item.room_id, "txn_id": item.txn_id,
                                                             "error": str(exc), "retry_in_s": delay})

@@ -10,6 +10,9 @@ from __future__ import annotations
 import asyncio
 import io
 import json
+import random
+import subprocess
+import sys
 import time
 import tracemalloc
 
@@ -154,3 +157,32 @@ def test_ask_json_answers_every_line_even_when_one_fails(monkeypatch, capsys):
 def test_empty_and_punctuation_only_messages(text: str):
     ask(text)
     ask(text, addressed=False)
+
+
+@pytest.mark.parametrize("knowledge", [SAMPLE, SAMPLE.parent / "tests" / "data" / "heldout" / "knowledge"], ids=["sample", "heldout"])
+def test_thousands_of_odd_lines_through_ask_json_each_get_an_answer(knowledge, tmp_path):
+    """The CLI contract end to end: one JSON line per question line, none an error."""
+    rng = random.Random(7)
+    alphabet = "abcdefghijklmnopqrstuvwxyzéëï?!.,;:-'\"<>&\u200b\u00a0\t0123456789 ЖжΩ漢字😀"
+    lines = []
+    for n in range(2_000):
+        kind = n % 4
+        if kind == 0:
+            text = "".join(rng.choice(alphabet) for _ in range(rng.randint(1, 400)))
+        elif kind == 1:
+            text = rng.choice(_phrases) + " " + " ".join(rng.choices(_knowledge_words, k=rng.randint(1, 40)))
+        elif kind == 2:
+            text = " ".join(rng.choices(sorted(STOPWORDS), k=rng.randint(1, 20)))
+        else:
+            text = rng.choice(_phrases) + " " + rng.choice("xé?漢 ") * rng.randint(100, 20_000)
+        lines.append(text.replace("\n", " ").replace("\r", " "))
+    given = tmp_path / "questions.txt"
+    given.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with open(given, encoding="utf-8") as stdin:
+        done = subprocess.run([sys.executable, "-m", "bot", "ask", "--knowledge", str(knowledge), "--json", "-"],
+                              stdin=stdin, capture_output=True, text=True, timeout=300, cwd=SAMPLE.parent)
+    assert done.returncode == 0, done.stderr[-2000:]
+    answers = [json.loads(line) for line in done.stdout.splitlines()]
+    asked = [line for line in lines if line.strip()]
+    assert len(answers) == len(asked)
+    assert not [a for a in answers if "error" in a]

@@ -100,6 +100,14 @@ async def test_a_global_checkpoint_waits_for_every_room_and_they_run_in_order(se
     assert done == ["handled s1", "token 1", "token 2"]
 
 
+async def test_a_stop_does_not_wait_for_an_unreachable_homeserver(server):
+    server.refuse = {"a1": [Unreachable("connection refused")] * 1000}
+    server.outbox.put("!a", reply("!a", "a1"))
+    started = asyncio.get_running_loop().time()
+    assert not await server.outbox.drain(timeout=10, unless_unreachable=True)
+    assert asyncio.get_running_loop().time() - started < 1
+
+
 def test_send_errors_by_kind():
     assert isinstance(send_failure(429, "M_LIMIT_EXCEEDED", "slow down", 1500), RateLimited)
     assert send_failure(429, "M_LIMIT_EXCEEDED", "", 1500).retry_after == 1.5
