@@ -18,7 +18,7 @@ topics, misspelt keywords, English questions and topics nothing matches.
 
 Each size is measured in a fresh subprocess (so its memory figure is its own):
 
-- load+index: `KnowledgeState.load` (parse + validate + build the index), best
+- load+index: `LiveKnowledge.load` (parse + validate + build the index), best
   of `--repeat` runs with the text caches cleared before each, so every run is
   as cold as the bot's start; the parse/index split is timed apart, and set
   beside a plain `yaml.load` (C loader) of the same files: the parse floor.
@@ -63,11 +63,11 @@ from typing import Any
 import yaml
 from rapidfuzz import fuzz, process
 
-from bot import textnorm
-from bot.knowledge_state import KnowledgeState
-from bot.loader import validate_knowledge
-from bot.matcher import Index
-from bot.question import parse_topic
+from bot.knowledge.loader import validate_knowledge
+from bot.matching import normalise as textnorm
+from bot.matching.index import Index
+from bot.matching.live import LiveKnowledge
+from bot.matching.question import parse_topic
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "knowledge"
@@ -422,7 +422,7 @@ class Figures:
 
     size: int
     counts: dict[str, int]
-    load_s: list[float]             # KnowledgeState.load, each run cold
+    load_s: list[float]             # LiveKnowledge.load, each run cold
     parse_s: float                  # best validate_knowledge
     index_s: float                  # best Index(knowledge)
     yaml_s: float                   # best plain yaml.load(CSafeLoader) of the same files, gc paused: the parse floor
@@ -480,14 +480,14 @@ def measure(size: int, data: Path, repeat: int, rounds: int, naive_budget: float
     textnorm.specificity("zorg")   # a fixed cost, not the knowledge's: load the word table first
     gc.collect()
     rss_before = rss_mb()
-    first, state = timed(lambda: KnowledgeState.load(knowledge_dir))
+    first, state = timed(lambda: LiveKnowledge.load(knowledge_dir))
     rss_after = rss_mb()
     loads = [first]
     for _ in range(repeat - 1):
         clear_text_caches()
-        loads.append(timed(lambda: KnowledgeState.load(knowledge_dir))[0])
+        loads.append(timed(lambda: LiveKnowledge.load(knowledge_dir))[0])
     parses, indexes = [], []
-    gc.disable()    # the split is timed as KnowledgeState.load runs it: collector paused
+    gc.disable()    # the split is timed as LiveKnowledge.load runs it: collector paused
     for _ in range(repeat):
         clear_text_caches()
         seconds, (knowledge, _) = timed(lambda: validate_knowledge(knowledge_dir))
@@ -501,7 +501,7 @@ def measure(size: int, data: Path, repeat: int, rounds: int, naive_budget: float
     gc.enable()
     if profile:
         clear_text_caches()
-        report("index build (validate + Index)", lambda: KnowledgeState.load(knowledge_dir))
+        report("index build (validate + Index)", lambda: LiveKnowledge.load(knowledge_dir))
     index = state.current.index
 
     def ask(question: str) -> int:

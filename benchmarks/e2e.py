@@ -70,7 +70,7 @@ from nio import (  # noqa: E402
     SyncResponse,
 )
 
-from bot.localsynapse import LocalSynapse, synapse_python, terminate  # noqa: E402
+from bot.dev.local_synapse import LocalSynapse, synapse_python, terminate  # noqa: E402
 
 TARGET_RATIO = 1.3
 TARGET_BURST_LAG_S = 1.5      # last burst reply seen <= this long after the bot handled the last question

@@ -5,20 +5,17 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import logging
 import sys
 from pathlib import Path
 from typing import Iterator, TextIO
 
+from bot import app
 from bot.config import Config, ConfigError, load_config
-from bot.inbound import MAX_RAW
-from bot.knowledge_state import KnowledgeState
-from bot.loader import KnowledgeError, validate_knowledge
-from bot.messages import Message, Role
-from bot.question import parse_topic
-from bot.registry import ROUTES
-from bot.roles import fixed_role, role_from_config
-from bot.routing import Context, Dispatcher
+from bot.core.messages import Message, Role
+from bot.core.roles import fixed_role, role_from_config
+from bot.core.text import MAX_RAW
+from bot.knowledge.loader import KnowledgeError, validate_knowledge
+from bot.matching.live import LiveKnowledge
 
 DEFAULT_KNOWLEDGE = Path("knowledge")
 
@@ -68,10 +65,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "console":
         return _console(args)
     if args.command == "demo":
-        from bot.demo import main as demo
+        from bot.dev.demo import main as demo
         return demo(args.state)
-    from bot.runner import run   # only `run` needs the Matrix transport
-    return run(args.config)
+    return app.run(args.config)
 
 
 def _validate(directory: Path) -> int:
@@ -86,9 +82,9 @@ def _validate(directory: Path) -> int:
     return 0
 
 
-def _load(directory: Path) -> KnowledgeState | None:
+def _load(directory: Path) -> LiveKnowledge | None:
     try:
-        return KnowledgeState.load(directory)
+        return LiveKnowledge.load(directory)
     except KnowledgeError as exc:
         for problem in exc.problems:
             print(problem, file=sys.stderr)
@@ -100,12 +96,12 @@ def _ask(args: argparse.Namespace) -> int:
     if state is None:
         return 2
     questions = (line.strip() for line in _bounded_lines(sys.stdin)) if args.question == "-" else iter([args.question])
-    dispatcher = Dispatcher(Context(Config(), state, ROUTES), fixed_role(Role.MEMBER))
+    dispatcher = app.dispatcher(Config(), state, fixed_role(Role.MEMBER))
     for text in questions:
         if not text:
             continue
         if args.json:
-            print(json.dumps(_ask_json(state, text, args.limit), ensure_ascii=False))
+            print(json.dumps(app.ask_json(state, text, args.limit), ensure_ascii=False))
         else:
             message = Message(sender="@cli:localhost", room_id="!cli", text=text, addressed=True)
             for reply in asyncio.run(dispatcher.dispatch(message)):
@@ -123,20 +119,8 @@ def _bounded_lines(stream: TextIO) -> Iterator[str]:
         yield line
 
 
-def _ask_json(state: KnowledgeState, text: str, limit: int) -> dict:
-    """One line of `ask --json`: a question that fails is reported on its own line, and the
-    batch goes on (a script checking a thousand questions must get a thousand answers)."""
-    try:
-        question = parse_topic(text)
-        results = state.current.index.search(question.topic, limit=limit)
-    except Exception as exc:     # a bug in matching must not end the batch
-        logging.getLogger("bot").exception("ask failed", extra={"query": text[:80]})
-        return {"query": text, "error": f"{type(exc).__name__}: {exc}"[:200], "results": []}
-    return {"query": text, "topic": question.topic, "results": [r.as_json() for r in results]}
-
-
 def _console(args: argparse.Namespace) -> int:
-    from bot.console import chat
+    from bot.transport.console import chat
 
     config = Config()
     if args.config:
@@ -149,7 +133,7 @@ def _console(args: argparse.Namespace) -> int:
     if state is None:
         return 2
     role = role_from_config(config, args.user) if args.config else Role.MEMBER
-    dispatcher = Dispatcher(Context(config, state, ROUTES), fixed_role(role))
+    dispatcher = app.dispatcher(config, state, fixed_role(role))
     try:
         asyncio.run(chat(dispatcher, args.user))
     except KeyboardInterrupt:

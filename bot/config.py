@@ -14,8 +14,8 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any, Callable
 
-from bot.fields import MATRIX_USER_RE, Invalid, cut, did_you_mean, durations, kind_of, shown, text, texts
-from bot.yamlsrc import LinedDict, Problem, ProblemsError, YamlError, load_yaml
+from bot.knowledge.fields import MATRIX_USER_RE, Invalid, cut, did_you_mean, durations, kind_of, shown, text, texts
+from bot.knowledge.yaml_lines import LinedDict, Problem, ProblemsError, YamlError, load_yaml
 
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
 

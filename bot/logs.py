@@ -33,7 +33,7 @@ class _Formatter(logging.Formatter):
 
 
 def _secrets_re(secrets: Iterable[str]) -> re.Pattern[str] | None:
-    """Secrets as whole values only: a short password must not eat letters out of "bot.matrix".
+    """Secrets as whole values only: a short password must not eat letters out of "bot.transport.matrix.bot".
 
     Longest first, so a secret that starts another is not masked half.
     """

@@ -1,0 +1,12 @@
+"""The bot's capabilities, one module each: `async handle(request, context) -> list[Reply]`.
+
+ROUTES lists every capability's Route, in the order free text is offered to
+them; only the composition root (bot/app.py) reads it.
+"""
+
+from __future__ import annotations
+
+from bot.core.dispatch import Route
+from handlers import ask, help
+
+ROUTES: list[Route] = [ask.ROUTE, help.ROUTE]

@@ -7,13 +7,14 @@ asker may see them; a private contact is reached through a coordinator.
 from __future__ import annotations
 
 import asyncio
+from dataclasses import dataclass
 
-from bot.formatting import Bold, Code, Link, Piece, ReplyBuilder
-from bot.matcher import Index, Reason, Result
-from bot.messages import Reply, Role
-from bot.model import Contact, Knowledge
-from bot.question import parse_natural, parse_topic
-from bot.routing import Context, Request, Route
+from bot.core.dispatch import Context, Request, Route
+from bot.core.formatting import Bold, Code, Link, Piece, ReplyBuilder
+from bot.core.messages import Reply, Role
+from bot.knowledge.model import Contact, Knowledge
+from bot.matching.index import Index, Reason, Result
+from bot.matching.question import Question, parse_natural, parse_topic
 
 SHOWN = {"contact": 3, "example": 3, "organisation": 2}
 QUOTED = 80     # characters of the question a reply repeats: enough to recognise it, never a wall
@@ -52,29 +53,39 @@ _T = {
 }
 
 
+@dataclass(frozen=True)
+class Lookup:
+    """A question and what the knowledge holds for it: one path for chat and `ask --json`."""
+
+    question: Question
+    results: list[Result]
+    near: list[Result]      # when nothing fits well: the near misses, for related themes
+
+
+def lookup(text: str, index: Index, lang: str | None = None, limit: int = 10, near: bool = True) -> Lookup:
+    question = parse_topic(text, lang)
+    results = index.search(question.topic, limit=limit) if question.topic else []
+    misses = index.search(question.topic, limit=10, threshold=1.0) if near and question.topic and not results else []
+    return Lookup(question, results, misses)
+
+
 async def handle(request: Request, context: Context) -> list[Reply]:
-    question = parse_topic(request.args, request.lang)
     t = _T[request.lang]
+    snapshot = context.snapshot
+    # Off the event loop: a long question at 10,000 examples takes some 20 ms, and the
+    # loop keeps sending other rooms' replies meanwhile.
+    found = await asyncio.to_thread(lookup, request.args, snapshot.index, request.lang)
+    question = found.question
     if not question.topic:
         return [ReplyBuilder().para(t["empty"], Code(t["empty_example"])).build()]
-    loaded = context.loaded
     reply = ReplyBuilder()
     if question.shortened:
         reply.para(t["shortened"])
-    # Off the event loop: a long question at 10,000 examples takes some 20 ms, and the
-    # loop keeps sending other rooms' replies meanwhile.
-    results, near = await asyncio.to_thread(_search, loaded.index, question.topic)
-    if results:
-        answer(reply, question.topic, results, loaded.knowledge, request.lang, request.role)
+    if found.results:
+        answer(reply, question.topic, found.results, snapshot.knowledge, request.lang, request.role)
     else:
-        no_match(reply, question.topic, near, loaded.knowledge, request.lang)
+        no_match(reply, question.topic, found.near, snapshot.knowledge, request.lang)
     return [reply.build()]
-
-
-def _search(index: Index, topic: str) -> tuple[list[Result], list[Result]]:
-    """The good matches, or, when there are none, the near misses (for related themes)."""
-    results = index.search(topic, limit=10)
-    return results, [] if results else index.search(topic, limit=10, threshold=1.0)
 
 
 def quote(topic: str) -> str:

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from bot.formatting import ReplyBuilder
-from bot.messages import Reply
-from bot.routing import Context, Request, Route
+from bot.core.dispatch import Context, Request, Route
+from bot.core.formatting import ReplyBuilder
+from bot.core.messages import Reply
 
 _INTRO = {
     "nl": "Ik ben Verbinder, de bot van het netwerk Radicale vernieuwing verpleeghuiszorg. Ik zoek mensen en praktijkvoorbeelden bij je vraag.",

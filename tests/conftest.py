@@ -6,20 +6,20 @@ from pathlib import Path
 
 import pytest
 
+from bot import app
 from bot.config import Config
-from bot.knowledge_state import KnowledgeState
-from bot.messages import Message, Reply
-from bot.registry import ROUTES
-from bot.roles import role_from_config
-from bot.routing import Context, Dispatcher
+from bot.core.dispatch import Dispatcher
+from bot.core.messages import Message, Reply
+from bot.core.roles import role_from_config
+from bot.matching.live import LiveKnowledge
 
 ROOT = Path(__file__).parent.parent
 SAMPLE = ROOT / "knowledge"
 
 
 @pytest.fixture(scope="session")
-def sample_state() -> KnowledgeState:
-    return KnowledgeState.load(SAMPLE)
+def sample_state() -> LiveKnowledge:
+    return LiveKnowledge.load(SAMPLE)
 
 
 class Chat:
@@ -46,7 +46,7 @@ def network_config() -> Config:
 
 
 @pytest.fixture
-def chat(sample_state: KnowledgeState, network_config: Config) -> Chat:
+def chat(sample_state: LiveKnowledge, network_config: Config) -> Chat:
     async def role_of(message: Message):
         return role_from_config(network_config, message.sender)
-    return Chat(Dispatcher(Context(network_config, sample_state, ROUTES), role_of))
+    return Chat(app.dispatcher(network_config, sample_state, role_of))

@@ -21,22 +21,21 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bot import __main__ as cli
+from bot import app
 from bot.config import Config
-from bot.formatting import MAX_REPLY_BYTES, ReplyBuilder
-from bot.inbound import tidy
-from bot.knowledge_state import KnowledgeState
-from bot.messages import Message, Reply, Role
-from bot.question import MAX_TOPIC, parse_natural, parse_topic
-from bot.registry import ROUTES
-from bot.roles import fixed_role
-from bot.routing import Context, Dispatcher
-from bot.textnorm import STOPWORDS, stem, words
+from bot.core.formatting import MAX_REPLY_BYTES, ReplyBuilder
+from bot.core.messages import Message, Reply, Role
+from bot.core.roles import fixed_role
+from bot.core.text import tidy
+from bot.matching.live import LiveKnowledge
+from bot.matching.normalise import STOPWORDS, stem, words
+from bot.matching.question import MAX_TOPIC, parse_natural, parse_topic
 from tests.conftest import SAMPLE
 
 SECONDS_PER_MESSAGE = 1.0     # generous on purpose: the point is "bounded", the benchmarks hold the targets
 
-_state = KnowledgeState.load(SAMPLE)
-_dispatcher = Dispatcher(Context(Config(), _state, ROUTES), fixed_role(Role.MEMBER))
+_state = LiveKnowledge.load(SAMPLE)
+_dispatcher = app.dispatcher(Config(), _state, fixed_role(Role.MEMBER))
 _knowledge_words = sorted({w for c in _state.current.knowledge.contacts.values()
                            for w in words(" ".join((c.name, *c.expertise)))} |
                           {w for e in _state.current.knowledge.examples.values() for w in words(e.title)})

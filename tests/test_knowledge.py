@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.knowledge_state import KnowledgeState
-from bot.loader import validate_knowledge
+from bot.knowledge.loader import validate_knowledge
+from bot.matching.live import LiveKnowledge
 from tests.conftest import SAMPLE
 from tests.test_yamlsrc import BOMB_REFUSED, alias_bomb
 
@@ -131,7 +131,7 @@ events:
 
 
 def test_a_failed_reload_keeps_the_last_good_knowledge(kdir: Path):
-    state = KnowledgeState.load(kdir)
+    state = LiveKnowledge.load(kdir)
     before = state.current
     write(kdir, "contacts.yaml", "contacts:\n  - id: x\n    name: X\n    organisation: nowhere\n")
     problems = state.reload()
@@ -141,7 +141,7 @@ def test_a_failed_reload_keeps_the_last_good_knowledge(kdir: Path):
 
 
 def test_a_good_reload_swaps_knowledge_and_index_together(kdir: Path):
-    state = KnowledgeState.load(kdir)
+    state = LiveKnowledge.load(kdir)
     assert not state.current.index.search("valpreventie")
     with open(kdir / "examples.yaml", "a", encoding="utf-8") as f:
         f.write("""\
@@ -159,7 +159,7 @@ def test_a_good_reload_swaps_knowledge_and_index_together(kdir: Path):
 def test_a_replaced_snapshot_is_freed_at_once(kdir: Path):
     # The snapshot is frozen out of the cycle collector's reach after loading, so
     # only refcounting can free it: a reference cycle in it would leak every reload.
-    state = KnowledgeState.load(kdir)
+    state = LiveKnowledge.load(kdir)
     state.current.index.search("zorgkantoor")          # fill the search caches too
     old = weakref.ref(state.current.index)
     old_knowledge = weakref.ref(state.current.knowledge)

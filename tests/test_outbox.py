@@ -6,8 +6,8 @@ import asyncio
 
 import pytest
 
-from bot.matrix import send_failure
-from bot.outbox import Outbox, Outgoing, RateLimited, Rejected, Unreachable
+from bot.transport.matrix.bot import send_failure
+from bot.transport.matrix.send_queue import Outbox, Outgoing, RateLimited, Rejected, Unreachable
 
 
 class Homeserver:

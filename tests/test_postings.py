@@ -7,8 +7,8 @@ from dataclasses import dataclass, field
 
 import pytest
 
-from bot.postings import DOC_PART_HEAD, DOC_PART_MODIFIER, EXTRA_FIELD, StemPostings, WordPostings
-from bot.textnorm import content_word_set, stem
+from bot.matching.normalise import content_word_set, stem
+from bot.matching.postings import DOC_PART_HEAD, DOC_PART_MODIFIER, EXTRA_FIELD, StemPostings, WordPostings
 
 
 @dataclass

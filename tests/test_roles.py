@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from bot.config import Config
+from bot.core.messages import Role
+from bot.core.roles import combine, role_from_config
 from bot.logs import redact
-from bot.messages import Role
-from bot.roles import combine, role_from_config
 
 CONFIG = Config(admins=("@boss:example.org",), coordinators=("@coco:example.org",), allowed_servers=("example.org",))
 

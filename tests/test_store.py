@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.store import Store, StoreError
+from bot.store.database import Store, StoreError
 
 
 async def test_a_junk_file_is_refused_with_one_line_naming_it(tmp_path: Path):

@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 
-from bot.yamlsrc import LinedDict, LinedList, YamlError, parse_yaml
+from bot.knowledge.yaml_lines import LinedDict, LinedList, YamlError, parse_yaml
 
 TEXT = """\
 # a comment first

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from nio import AsyncClient, AsyncClientConfig, LoginResponse
 
-from bot.localsynapse import LocalSynapse, synapse_python
+from bot.dev.local_synapse import LocalSynapse, synapse_python
 from tests.e2e.people import BotProcess, Person
 
 #: (per_second, burst_count): the 4th quick send of a non-exempt user gets a 429.

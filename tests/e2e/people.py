@@ -20,7 +20,7 @@ from typing import Any
 import yaml
 from nio import AsyncClient, RoomCreateResponse, RoomMemberEvent, RoomMessageNotice, RoomSendResponse
 
-from bot.localsynapse import LocalSynapse
+from bot.dev.local_synapse import LocalSynapse
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -19,7 +19,7 @@ from nio import (
     SyncResponse,
 )
 
-from bot.localsynapse import RATELIMIT_KEYS, LocalSynapse, LocalSynapseError
+from bot.dev.local_synapse import RATELIMIT_KEYS, LocalSynapse, LocalSynapseError
 
 from .conftest import User
 

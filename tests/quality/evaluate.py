@@ -13,8 +13,8 @@ from pathlib import Path
 
 import yaml
 
-from bot.knowledge_state import KnowledgeState
-from bot.question import parse_topic
+from bot.matching.live import LiveKnowledge
+from bot.matching.question import parse_topic
 
 HERE = Path(__file__).parent
 ROOT = HERE.parent.parent
@@ -39,7 +39,7 @@ class Figures:
 
 def evaluate(questions_file: Path, knowledge_dir: Path) -> Figures:
     questions = yaml.safe_load(questions_file.read_text(encoding="utf-8"))["questions"]
-    index = KnowledgeState.load(knowledge_dir).current.index
+    index = LiveKnowledge.load(knowledge_dir).current.index
     hit1 = hit3 = answerable = rejected = nomatch = 0
     by_kind: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     misses = []

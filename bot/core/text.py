@@ -1,4 +1,5 @@
-"""Chat text as it enters the bot: one clean, bounded form for every transport.
+"""Chat text as it enters the bot: one clean, bounded form for every transport,
+and its folded words (what language guessing and matching start from).
 
 Anyone in a shared room can send anything, so recognition and matching only
 ever see text that is short enough to handle in bounded time and that has no
@@ -21,6 +22,8 @@ _PLANES = (*range(0x20000), *range(0xE0000, 0xE1000))
 _INVISIBLE = {cp: None for cp in _PLANES if unicodedata.category(chr(cp)) == "Cf"}
 _INVISIBLE.update({cp: " " for cp in range(32) if chr(cp) not in "\n\t"})
 _INVISIBLE.update({0x7F: " "})
+_WORD_RE = re.compile(r"[a-z0-9]+")
+_COMBINING_RE = re.compile(r"[\u0300-\u036f]")     # the accents NFKD splits off Latin letters
 _SPACES = re.compile(r"[^\S\n]+")
 _NEWLINES = re.compile(r" ?\n[\s]*")
 
@@ -31,3 +34,16 @@ def tidy(text: str) -> str:
     text = text[:MAX_RAW].translate(_INVISIBLE)
     text = _NEWLINES.sub("\n", _SPACES.sub(" ", text)).strip()
     return unicodedata.normalize("NFKC", text[:MAX_MESSAGE]).strip()
+
+
+def fold(text: str) -> str:
+    """Lowercase and strip accents (cliënten -> clienten)."""
+    lowered = text.lower()
+    if lowered.isascii():
+        return lowered
+    return _COMBINING_RE.sub("", unicodedata.normalize("NFKD", lowered))
+
+
+def words(text: str) -> list[str]:
+    """Folded words of a text, function words kept (phrases need them)."""
+    return _WORD_RE.findall(fold(text))

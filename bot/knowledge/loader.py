@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
 
-from bot.model import (
+from bot.knowledge.model import (
     ORGANISATION_KINDS,
     SHARE_LEVELS,
     Contact,
@@ -24,7 +24,7 @@ from bot.model import (
     Theme,
     frozen_map,
 )
-from bot.fields import (
+from bot.knowledge.fields import (
     MATRIX_USER_RE,
     Invalid,
     did_you_mean,
@@ -40,7 +40,7 @@ from bot.fields import (
     url,
     year,
 )
-from bot.yamlsrc import LinedDict, LinedList, Problem, ProblemsError, YamlError, load_yaml
+from bot.knowledge.yaml_lines import LinedDict, LinedList, Problem, ProblemsError, YamlError, load_yaml
 
 
 

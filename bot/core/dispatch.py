@@ -1,7 +1,7 @@
 """From a message to one handler: commands, natural questions, roles.
 
 Handlers describe themselves with a Route (their command words, whether they
-recognise free text, who may use them); bot/registry.py lists the routes, and
+recognise free text, who may use them); handlers/__init__.py lists the routes, and
 this module never names a handler.
 """
 
@@ -11,13 +11,16 @@ import difflib
 import logging
 import re
 from dataclasses import dataclass, field
-from typing import Awaitable, Callable, Protocol
+from typing import TYPE_CHECKING, Awaitable, Callable, Protocol
 
 from bot.config import Config
-from bot.formatting import Code, simple
-from bot.knowledge_state import KnowledgeState, Loaded
-from bot.messages import Message, Reply, Role
-from bot.question import guess_language
+from bot.core.formatting import Code, simple
+from bot.core.language import guess_language
+from bot.core.messages import Message, Reply, Role
+from bot.core.text import tidy
+
+if TYPE_CHECKING:      # only named: the dispatcher must not load the matcher for every transport
+    from bot.matching.live import LiveKnowledge, Snapshot
 
 log = logging.getLogger(__name__)
 _COMMAND_RE = re.compile(r"^\s*!([A-Za-z][\w-]*)\s*(.*)$", re.DOTALL)
@@ -39,11 +42,11 @@ class Context:
     """What handlers may use; passed in, so tests and the console build their own."""
 
     config: Config
-    knowledge: KnowledgeState
+    knowledge: LiveKnowledge
     routes: list["Route"]
 
     @property
-    def loaded(self) -> Loaded:
+    def snapshot(self) -> Snapshot:
         return self.knowledge.current
 
 
@@ -78,8 +81,21 @@ _FAILED = {"nl": "Er ging iets mis bij het beantwoorden. De beheerder kan het in
            "en": "Something went wrong while answering. The admin can find it in the log."}
 
 
+RoleOf = Callable[[Message], Awaitable[Role]]     # how a transport tells who is asking
+
+
+@dataclass(frozen=True)
+class _Pick:
+    """Which route a message is for (None: an unknown command), and with what."""
+
+    route: Route | None
+    command: str
+    args: str
+    lang: str
+
+
 class Dispatcher:
-    def __init__(self, context: Context, role_of: Callable[[Message], Awaitable[Role]]) -> None:
+    def __init__(self, context: Context, role_of: RoleOf) -> None:
         self.context = context
         self.role_of = role_of
         self._by_command = {word: route for route in context.routes for word in route.commands}
@@ -89,7 +105,7 @@ class Dispatcher:
         picked = self._pick(message)
         if picked is None:
             return []
-        route, command, args, lang = picked
+        route, command, args, lang = picked.route, picked.command, picked.args, picked.lang
         if route is None:
             # Other bots share the "!" prefix: in a room, only speak up for a near miss.
             close = difflib.get_close_matches(command, self._by_command, n=1, cutoff=0.6)
@@ -108,19 +124,19 @@ class Dispatcher:
             log.exception("handler failed", extra={"route": route.name, "event_id": message.event_id, "room_id": message.room_id})
             return [simple(_FAILED[lang])]
 
-    def _pick(self, message: Message) -> tuple[Route | None, str, str, str] | None:
-        text = message.text.strip()
+    def _pick(self, message: Message) -> _Pick | None:
+        text = tidy(message.text)      # every transport's text, cleaned and bounded in one place
         command = _COMMAND_RE.match(text)
         if command:
             word, args = command.group(1).lower(), command.group(2).strip()
             route = self._by_command.get(word)
             implied = route.commands[word] if route else ""
-            return route, word, args, implied or guess_language(args or text)
+            return _Pick(route, word, args, implied or guess_language(args or text))
         for route in self.context.routes:
             if route.natural and (found := route.natural(text)):
-                return route, "", found[0], found[1]
+                return _Pick(route, "", *found)
         if message.addressed and text:
             for route in self.context.routes:
                 if route.addressed_default:
-                    return route, "", text, guess_language(text)
+                    return _Pick(route, "", text, guess_language(text))
         return None

@@ -21,12 +21,12 @@ from typing import TextIO
 import yaml
 from nio import AsyncClient, LoginResponse, RoomCreateResponse, RoomMessageNotice, RoomResolveAliasResponse
 
-from bot.console import PROMPT
-from bot.lines import read_lines
-from bot.loader import load_knowledge
-from bot.localsynapse import LocalSynapse, terminate
+from bot.dev.local_synapse import LocalSynapse, terminate
+from bot.knowledge.loader import load_knowledge
+from bot.transport.console import PROMPT
+from bot.transport.lines import read_lines
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 NETWORK_ROOM = "netwerk"
 
 

@@ -9,9 +9,9 @@ from __future__ import annotations
 import sys
 from typing import TextIO
 
-from bot.lines import read_lines
-from bot.messages import Message
-from bot.routing import Dispatcher
+from bot.core.dispatch import Dispatcher
+from bot.core.messages import Message
+from bot.transport.lines import read_lines
 
 PROMPT = "jij> "
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import logging
-from typing import Any, Awaitable, TypeVar
+from typing import Any, Awaitable, Callable, TypeVar
 
 import aiohttp
 from nio import (
@@ -35,11 +35,11 @@ from nio import (
 )
 
 from bot.config import Config
-from bot.messages import Message, Reply, Role
-from bot.outbox import Backoff, Outbox, Outgoing, RateLimited, Rejected, Unreachable
-from bot.roles import combine, role_from_config
-from bot.routing import Context, Dispatcher
-from bot.store import Store
+from bot.core.dispatch import Dispatcher, RoleOf
+from bot.core.messages import Message, Reply, Role
+from bot.core.roles import combine, role_from_config
+from bot.store.database import Store
+from bot.transport.matrix.send_queue import Backoff, Outbox, Outgoing, RateLimited, Rejected, Unreachable
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -76,14 +76,16 @@ class Stopped(Exception):
 
 
 class MatrixBot:
-    def __init__(self, config: Config, store: Store, context: Context, *, backoff_cap: float = 30.0) -> None:
+    def __init__(self, config: Config, store: Store, dispatcher_for: Callable[[RoleOf], Dispatcher], *,
+                 backoff_cap: float = 30.0) -> None:
+        """`dispatcher_for` builds the dispatcher around this transport's way of telling roles."""
         self.config = config
         self.store = store
         self.client = AsyncClient(
             config.homeserver, config.user_id,
             config=AsyncClientConfig(max_limit_exceeded=0, max_timeouts=0, encryption_enabled=False),
         )
-        self.dispatcher = Dispatcher(context, self.role_of)
+        self.dispatcher = dispatcher_for(self.role_of)
         self.outbox = Outbox(self._send, backoff_cap=backoff_cap)
         self._backoff_cap = backoff_cap
         self._joined: set[str] = set()

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Awaitable, Callable
 
 from bot.config import Config
-from bot.messages import Message, Role
+from bot.core.messages import Message, Role
 
 
 def role_from_config(config: Config, user_id: str) -> Role:

@@ -7,29 +7,29 @@ import logging
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.loader import KnowledgeError, validate_knowledge
-from bot.matcher import Index
-from bot.model import Knowledge
-from bot.yamlsrc import Problem
+from bot.knowledge.loader import KnowledgeError, validate_knowledge
+from bot.knowledge.model import Knowledge
+from bot.knowledge.yaml_lines import Problem
+from bot.matching.index import Index
 
 log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
-class Loaded:
+class Snapshot:
     knowledge: Knowledge
     index: Index
 
 
-class KnowledgeState:
+class LiveKnowledge:
     """Handlers read `.current`; `reload()` replaces it only when the new files are valid."""
 
-    def __init__(self, directory: Path, loaded: Loaded) -> None:
+    def __init__(self, directory: Path, loaded: Snapshot) -> None:
         self.directory = Path(directory)
         self.current = loaded
 
     @classmethod
-    def load(cls, directory: Path) -> "KnowledgeState":
+    def load(cls, directory: Path) -> "LiveKnowledge":
         loaded, problems = _load(directory)
         if loaded is None:
             raise KnowledgeError(problems)
@@ -46,7 +46,7 @@ class KnowledgeState:
         return []
 
 
-def _load(directory: Path) -> tuple[Loaded | None, list[Problem]]:
+def _load(directory: Path) -> tuple[Snapshot | None, list[Problem]]:
     # Loading builds millions of small objects and frees none of them in cycles:
     # the cycle collector only slows it down (about half the load time at 10,000
     # examples). A good snapshot is then frozen: it is immutable and acyclic, so
@@ -61,7 +61,7 @@ def _load(directory: Path) -> tuple[Loaded | None, list[Problem]]:
         knowledge, problems = validate_knowledge(directory)
         if knowledge is None:
             return None, problems
-        loaded = Loaded(knowledge, Index(knowledge))
+        loaded = Snapshot(knowledge, Index(knowledge))
         gc.freeze()
         return loaded, []
     finally:

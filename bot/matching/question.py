@@ -10,8 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
-from bot.inbound import tidy
-from bot.textnorm import words
+from bot.core.language import guess_language
+from bot.core.text import tidy
 
 MAX_TOPIC = 200     # characters of a topic that are searched; a longer one is cut at a word
 
@@ -50,9 +50,6 @@ _NATURAL = [(re.compile(rf"(?:^|\b){form}\b\s*", re.IGNORECASE), "nl") for form 
 ]
 _ASK_COMMAND = re.compile(r"^\s*!(vraag|ask)\b\s*", re.IGNORECASE)
 _TRAILING = " \n?!.,;:"    # stripped off a topic (rstrip: a regex here would be quadratic on "????…x")
-# Enough to tell a bare English topic from a Dutch one; Dutch is the default.
-_EN_HINTS = frozenset("the who with about experience anyone someone knows has have what how and of for care".split())
-_NL_HINTS = frozenset("de het een en van met wie heeft iemand ervaring over zorg voor".split())
 
 
 def parse_natural(text: str) -> Question | None:
@@ -89,10 +86,3 @@ def _bounded(topic: str, lang: str) -> Question:
         return Question(topic, lang)
     cut = topic[:MAX_TOPIC]
     return Question((cut.rsplit(" ", 1)[0] if " " in cut else cut).rstrip(_TRAILING), lang, shortened=True)
-
-
-def guess_language(text: str) -> str:
-    tokens = words(text)
-    english = sum(t in _EN_HINTS for t in tokens)
-    dutch = sum(t in _NL_HINTS for t in tokens)
-    return "en" if english > dutch else "nl"

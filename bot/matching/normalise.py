@@ -8,15 +8,14 @@ dropping function words and stemming both sides makes them meet.
 from __future__ import annotations
 
 import re
-import unicodedata
 from functools import cache, lru_cache
 from pathlib import Path
 
 import Stemmer
 
-_WORD_RE = re.compile(r"[a-z0-9]+")
+from bot.core.text import fold, words
+
 _WORD2_RE = re.compile(r"[a-z0-9]{2,}")
-_COMBINING_RE = re.compile(r"[\u0300-\u036f]")     # the accents NFKD splits off Latin letters
 _stemmer = Stemmer.Stemmer("dutch")
 MAX_WORD = 40       # longer runs of letters are no words anyone searches for: left out, so the
                     # compound and typo work on a question's words (and the stem cache) stay bounded
@@ -44,19 +43,6 @@ experience experiences experienced knowledge know knows knew knowing expertise e
 help helping tips tip advice ideas idea question questions looking
 regarding concerning any some more other examples example
 """.split())
-
-
-def fold(text: str) -> str:
-    """Lowercase and strip accents (cliënten -> clienten)."""
-    lowered = text.lower()
-    if lowered.isascii():
-        return lowered
-    return _COMBINING_RE.sub("", unicodedata.normalize("NFKD", lowered))
-
-
-def words(text: str) -> list[str]:
-    """Folded words of a text, function words kept (phrases need them)."""
-    return _WORD_RE.findall(fold(text))
 
 
 @lru_cache(maxsize=200_000)

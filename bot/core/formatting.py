@@ -10,7 +10,7 @@ import json
 from dataclasses import dataclass, field
 from html import escape
 
-from bot.messages import Reply
+from bot.core.messages import Reply
 
 
 @dataclass(frozen=True)

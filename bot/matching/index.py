@@ -22,9 +22,9 @@ from typing import Iterable
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
-from bot.model import Knowledge
-from bot.postings import EXTRA_FIELD, StemPostings, WordPostings
-from bot.textnorm import MAX_WORD, content_word_set, content_words, is_common, specificity, stem, words
+from bot.knowledge.model import Knowledge
+from bot.matching.normalise import MAX_WORD, content_word_set, content_words, is_common, specificity, stem, words
+from bot.matching.postings import EXTRA_FIELD, StemPostings, WordPostings
 
 _NONE: dict[int, float] = {}
 THRESHOLD = 43.0            # below this an entry is not a good enough match ...

@@ -30,7 +30,7 @@ from typing import Any
 
 import yaml
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
+REPO_ROOT = Path(__file__).resolve().parents[2]
 
 #: Every new-style ``rc_*`` limiter in synapse/config/ratelimiting.py (1.163).
 #: Dotted keys are nested sections. ``rc_federation`` has another shape and

@@ -1,0 +1,88 @@
+"""The composition root: config -> knowledge, store, dispatcher, transports.
+
+The one module of bot/ that names the handlers; the CLI, the console, the
+Matrix runtime and the tests all get their dispatcher from `dispatcher()`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+import sys
+from pathlib import Path
+
+from typing import Any
+
+from bot import logs
+from bot.config import Config, ConfigError, load_config
+from bot.core.dispatch import Context, Dispatcher, RoleOf
+from bot.knowledge.loader import KnowledgeError
+from bot.matching.live import LiveKnowledge
+from bot.store.database import Store, StoreError
+from handlers import ROUTES, ask
+
+log = logging.getLogger("bot")
+
+
+def dispatcher(config: Config, live: LiveKnowledge, role_of: RoleOf) -> Dispatcher:
+    """The one way to build a dispatcher: every handler, with what they may use."""
+    return Dispatcher(Context(config, live, ROUTES), role_of)
+
+
+def ask_json(live: LiveKnowledge, text: str, limit: int) -> dict[str, Any]:
+    """One line of `ask --json`, by the ask handler's own lookup. A question that fails is
+    reported on its own line and the batch goes on: a script checking a thousand
+    questions must get a thousand answers."""
+    try:
+        found = ask.lookup(text, live.current.index, limit=limit, near=False)
+    except Exception as exc:     # a bug in matching must not end the batch
+        log.exception("ask failed", extra={"query": text[:80]})
+        return {"query": text, "error": f"{type(exc).__name__}: {exc}"[:200], "results": []}
+    return {"query": text, "topic": found.question.topic, "results": [r.as_json() for r in found.results]}
+
+
+def run(config_path: Path) -> int:
+    """`python -m bot run`: the bot on Matrix until SIGINT/SIGTERM (exit 0), 1 when the login
+    is refused, 2 for a bad config, knowledge directory or store."""
+    # Imported here: validate, ask and the console never load matrix-nio.
+    from bot.transport.matrix.bot import LoginFailed
+    try:
+        config = load_config(config_path, for_matrix=True)
+    except ConfigError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    logs.setup(config.log_level, secrets=[config.password])
+    try:
+        knowledge = LiveKnowledge.load(config.knowledge)
+    except KnowledgeError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    try:
+        return asyncio.run(_serve(config, knowledge))
+    except LoginFailed as exc:
+        log.error(str(exc))
+        return 1
+    except StoreError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+
+
+async def _serve(config: Config, knowledge: LiveKnowledge) -> int:
+    from bot.transport.matrix.bot import MatrixBot, Stopped
+    store = await Store.open(config.store)
+    bot = MatrixBot(config, store, lambda role_of: dispatcher(config, knowledge, role_of))
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, bot.stop)
+    try:
+        await bot.login()
+        log.info("running", extra={"user_id": config.user_id, "homeserver": config.homeserver,
+                                   **knowledge.current.knowledge.counts()})
+        await bot.run()
+    except Stopped:
+        log.info("stopped before the homeserver answered")
+    finally:
+        await bot.close()
+        await store.close()
+    return 0
