@@ -1,0 +1,1 @@
+"""For developers: `make demo` and the throwaway local Synapse (only the CLI imports this)."""

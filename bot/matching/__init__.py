@@ -1,0 +1,1 @@
+"""Finding who and what fits a question: normalising, parsing, indexing, ranking, explaining; the live snapshot."""

@@ -1,0 +1,1 @@
+"""How messages reach the dispatcher and replies leave: the console and Matrix."""

@@ -1,0 +1,1 @@
+"""The Matrix transport: the only code that speaks matrix-nio."""
