@@ -71,6 +71,7 @@ from nio import (  # noqa: E402
 )
 
 from bot.dev.local_synapse import LocalSynapse, synapse_python, terminate  # noqa: E402
+from bot.transport.matrix.convert import replied_to  # noqa: E402
 
 TARGET_RATIO = 1.3
 TARGET_BURST_LAG_S = 1.5      # last burst reply seen <= this long after the bot handled the last question
@@ -231,7 +232,7 @@ class Asker:
                     if isinstance(event, RoomMemberEvent) and event.membership == "join":
                         self._joined.add((room_id, event.state_key))
                     elif isinstance(event, RoomMessageNotice) and event.sender != self.user_id:
-                        question = _replied_to(event)
+                        question = replied_to(event.source.get("content", {}))
                         if question is None:
                             self.stray += 1
                             continue
@@ -279,11 +280,6 @@ class Asker:
             raise RuntimeError(f"no reply to {text!r} ({sent.event_id}) in {timeout} s") from None
         finally:
             self._waiters.pop(sent.event_id, None)
-
-
-def _replied_to(notice: RoomMessageNotice) -> str | None:
-    relates = notice.source.get("content", {}).get("m.relates_to") or {}
-    return (relates.get("m.in_reply_to") or {}).get("event_id")
 
 
 # --- figures -----------------------------------------------------------------------

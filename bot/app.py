@@ -14,7 +14,7 @@ from pathlib import Path
 
 from typing import Any
 
-from bot import logs
+from bot import logs, service
 from bot.config import Config, ConfigError, load_config
 from bot.core.dispatch import Context, Dispatcher, RoleOf
 from bot.knowledge.loader import KnowledgeError
@@ -71,10 +71,15 @@ def run(config_path: Path) -> int:
 async def _serve(config: Config, knowledge: LiveKnowledge) -> int:
     from bot.transport.matrix.bot import MatrixBot, Stopped
     store = await Store.open(config.store)
-    bot = MatrixBot(config, store, lambda role_of: dispatcher(config, knowledge, role_of))
+    bot = MatrixBot(config, store, lambda role_of: dispatcher(config, knowledge, role_of),
+                    on_ready=lambda: service.notify("READY=1"))
+
+    def stop() -> None:
+        service.notify("STOPPING=1")
+        bot.stop()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(sig, bot.stop)
+        loop.add_signal_handler(sig, stop)
     try:
         await bot.login()
         log.info("running", extra={"user_id": config.user_id, "homeserver": config.homeserver,

@@ -41,9 +41,6 @@ class Config:
     log_level: str = "INFO"
     source: str = "<defaults>"
 
-    def server_of(self, user_id: str) -> str:
-        return user_id.split(":", 1)[1] if ":" in user_id else ""
-
 
 def _user_id(value: Any) -> str:
     user = text(value)

@@ -6,8 +6,7 @@ import asyncio
 
 import pytest
 
-from bot.transport.matrix.bot import send_failure
-from bot.transport.matrix.send_queue import Outbox, Outgoing, RateLimited, Rejected, Unreachable
+from bot.transport.matrix.send_queue import Outbox, Outgoing, RateLimited, Rejected, Unreachable, send_failure
 
 
 class Homeserver:

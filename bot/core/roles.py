@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Awaitable, Callable
 
 from bot.config import Config
+from bot.core.ids import server_of
 from bot.core.messages import Message, Role
 
 
@@ -18,7 +19,7 @@ def role_from_config(config: Config, user_id: str) -> Role:
         return Role.ADMIN
     if user_id in config.coordinators:
         return Role.COORDINATOR
-    if config.server_of(user_id) in config.allowed_servers:
+    if server_of(user_id) in config.allowed_servers:
         return Role.MEMBER
     return Role.STRANGER
 

@@ -21,10 +21,13 @@ from typing import TextIO
 import yaml
 from nio import AsyncClient, LoginResponse, RoomCreateResponse, RoomMessageNotice, RoomResolveAliasResponse
 
+from bot.core.ids import localpart
 from bot.dev.local_synapse import LocalSynapse, terminate
+from bot.dev.ready_signal import ReadySignal
 from bot.knowledge.loader import load_knowledge
 from bot.transport.console import PROMPT
 from bot.transport.lines import read_lines
+from bot.transport.matrix.convert import replied_to
 
 ROOT = Path(__file__).resolve().parents[2]
 NETWORK_ROOM = "netwerk"
@@ -95,8 +98,7 @@ async def _chat(client: AsyncClient, room_id: str, bot_id: str, stdin: TextIO, s
             info = getattr(response, "rooms", None)
             for event in (info.join[room_id].timeline.events if info and room_id in info.join else []):
                 if isinstance(event, RoomMessageNotice) and event.sender == bot_id:
-                    relates = event.source["content"].get("m.relates_to") or {}
-                    replies[(relates.get("m.in_reply_to") or {}).get("event_id", "")] = event.body
+                    replies[replied_to(event.source["content"]) or ""] = event.body
 
     listener = asyncio.create_task(listen())
     try:
@@ -138,17 +140,19 @@ def _write_bot_config(state: Path, url: str, bot_id: str, demo_id: str) -> Path:
 
 def _start_bot(state: Path, config: Path, password: str) -> subprocess.Popen:
     log_path = state / "bot.log"
-    offset = log_path.stat().st_size if log_path.exists() else 0
-    env = {**os.environ, "VERBINDER_DEMO_PASSWORD": password}
+    ready = ReadySignal()
+    env = {**os.environ, **ready.env, "VERBINDER_DEMO_PASSWORD": password}
     with open(log_path, "ab") as log:
         process = subprocess.Popen([sys.executable, "-m", "bot", "run", "--config", str(config)],
                                    cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
                                    start_new_session=True)   # Ctrl-C reaches us; we stop it cleanly
-    deadline = time.monotonic() + 60
-    while b" ready" not in log_path.read_bytes()[offset:]:
-        if process.poll() is not None or time.monotonic() > deadline:
-            raise SystemExit(f"the bot did not start; see {log_path}")
-        time.sleep(0.05)
+    try:
+        ready.wait(60, alive=lambda: process.poll() is None)
+    except (TimeoutError, RuntimeError):
+        terminate(process, 10)
+        raise SystemExit(f"the bot did not start; see {log_path}") from None
+    finally:
+        ready.close()
     return process
 
 
@@ -182,4 +186,4 @@ async def _direct_room(client: AsyncClient, path: Path, bot_id: str) -> str:
 
 
 def _alias_localpart(room: str, fallback: str) -> str:
-    return room[1:].split(":", 1)[0] if room.startswith("#") else fallback
+    return localpart(room) if room.startswith("#") else fallback

@@ -21,6 +21,8 @@ import yaml
 from nio import AsyncClient, RoomCreateResponse, RoomMemberEvent, RoomMessageNotice, RoomSendResponse
 
 from bot.dev.local_synapse import LocalSynapse
+from bot.dev.ready_signal import ReadySignal
+from bot.transport.matrix.convert import replied_to as reply_target
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -48,11 +50,19 @@ class BotProcess:
         self._log_offset = 0
 
     def start(self, timeout: float = 30) -> None:
+        """Start `bot run` and return once it says it is ready (systemd's notify protocol)."""
         self._log_offset = self.log_path.stat().st_size if self.log_path.exists() else 0
-        log = open(self.log_path, "ab")
-        self.proc = subprocess.Popen([sys.executable, "-m", "bot", "run", "--config", str(self.config_path)],
-                                     cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT)
-        self.wait_for_log(" ready", timeout)
+        ready = ReadySignal()
+        try:
+            with open(self.log_path, "ab") as log:
+                self.proc = subprocess.Popen([sys.executable, "-m", "bot", "run", "--config", str(self.config_path)],
+                                             cwd=ROOT, env={**self.env, **ready.env}, stdout=log,
+                                             stderr=subprocess.STDOUT)
+            ready.wait(timeout, alive=lambda: self.proc.poll() is None)
+        except (TimeoutError, RuntimeError) as exc:
+            raise AssertionError(f"bot not ready: {exc}\n{self.log_text()[-3000:]}") from None
+        finally:
+            ready.close()
 
     def log_text(self, since_start: bool = True) -> str:
         text = self.log_path.read_bytes().decode("utf-8", "replace") if self.log_path.exists() else ""
@@ -163,5 +173,4 @@ async def talking_to_bot(bot, person, **bot_options):
 
 
 def replied_to(notice: RoomMessageNotice) -> str | None:
-    relates = notice.source["content"].get("m.relates_to") or {}
-    return (relates.get("m.in_reply_to") or {}).get("event_id")
+    return reply_target(notice.source["content"])

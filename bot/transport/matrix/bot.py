@@ -1,7 +1,6 @@
-"""The Matrix transport: the only module that speaks matrix-nio.
+"""The Matrix bot's life: login, sync, rooms, sending (event <-> Message conversion is in convert.py).
 
-It turns timeline events into Messages for the dispatcher and Replies into
-notices, and owns what a live bot meets: the login session, the sync loop and
+It owns what a live bot meets: the login session, the sync loop and
 its persisted token, backfill after downtime, invites, rate limits, outages
 and shutdown. Each question is answered exactly once: replies carry a
 transaction id derived from the question's event id (the homeserver drops a
@@ -12,7 +11,6 @@ sync token is persisted only after every event before it was handled.
 from __future__ import annotations
 
 import asyncio
-import hashlib
 import logging
 from typing import Any, Awaitable, Callable, TypeVar
 
@@ -24,9 +22,7 @@ from nio import (
     JoinError,
     LoginError,
     MessageDirection,
-    RoomMemberEvent,
     RoomMessagesError,
-    RoomMessageText,
     RoomResolveAliasError,
     RoomSendError,
     SyncError,
@@ -36,10 +32,12 @@ from nio import (
 
 from bot.config import Config
 from bot.core.dispatch import Dispatcher, RoleOf
-from bot.core.messages import Message, Reply, Role
+from bot.core.messages import Message, Role
 from bot.core.roles import combine, role_from_config
 from bot.store.database import Store
-from bot.transport.matrix.send_queue import Backoff, Outbox, Outgoing, RateLimited, Rejected, Unreachable
+from bot.transport.matrix.convert import (ENCRYPTED_NOTICE, after_own_join, failed_content, incoming, notice_content,
+                                          reply_content, txn_id)
+from bot.transport.matrix.send_queue import Backoff, Outbox, Outgoing, Unreachable, send_failure
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -55,18 +53,6 @@ _SYNC_FILTER = {
 }
 
 
-ENCRYPTED_NOTICE = (
-    "Ik kan versleutelde berichten niet lezen. Stel je vraag in een room zonder versleuteling, "
-    "of begin een nieuw gesprek met mij met versleuteling uit. / "
-    "I cannot read encrypted messages: ask in a room without encryption, or start a new chat "
-    "with me with encryption off."
-)
-
-
-FAILED_NOTICE = ("Mijn antwoord kon niet worden verstuurd: de server weigerde het. / "
-                 "My answer could not be sent: the server refused it.")
-
-
 class LoginFailed(Exception):
     """The homeserver refused the bot's credentials; message is safe to print."""
 
@@ -77,8 +63,9 @@ class Stopped(Exception):
 
 class MatrixBot:
     def __init__(self, config: Config, store: Store, dispatcher_for: Callable[[RoleOf], Dispatcher], *,
-                 backoff_cap: float = 30.0) -> None:
-        """`dispatcher_for` builds the dispatcher around this transport's way of telling roles."""
+                 on_ready: Callable[[], None] = lambda: None, backoff_cap: float = 30.0) -> None:
+        """`dispatcher_for` builds the dispatcher around this transport's way of telling roles;
+        `on_ready` is called once, when the first sync has been handled."""
         self.config = config
         self.store = store
         self.client = AsyncClient(
@@ -93,6 +80,7 @@ class MatrixBot:
         self._network_rooms: set[str] = set()
         self._stopping = asyncio.Event()
         self.ready = asyncio.Event()     # set after the first sync was handled
+        self._on_ready = on_ready
 
     # --- lifecycle ----------------------------------------------------------
 
@@ -164,6 +152,7 @@ class MatrixBot:
             if not self.ready.is_set():
                 self.ready.set()
                 log.info("ready", extra={"resumed": not first, "rooms": len(self._joined)})
+                self._on_ready()
             token = response.next_batch
             self.outbox.after_all(lambda token=token: self.store.put("next_batch", token))
             since, first = token, False
@@ -182,7 +171,7 @@ class MatrixBot:
             events = list(info.timeline.events)
             if room_id not in self._joined:
                 # Newly joined: its history is not for us; only what follows our join.
-                events = _after_own_join(events, self.config.user_id)
+                events = after_own_join(events, self.config.user_id)
                 self._joined.add(room_id)
                 await self.store.set_joined(room_id, True)
                 self._warn_if_encrypted(room_id)
@@ -215,28 +204,17 @@ class MatrixBot:
     # --- events -------------------------------------------------------------
 
     async def _on_event(self, room_id: str, event: Any) -> None:
-        if not isinstance(event, RoomMessageText):
-            return      # notices (other bots, ourselves), media, state: not questions
-        content = event.source.get("content", {})
-        relation = content.get("m.relates_to") or {}
-        if (event.sender == self.config.user_id or event.sender in self.config.ignored_users
-                or relation.get("rel_type") == "m.replace"):
+        message = incoming(event, room_id, self.config.user_id, self.config.ignored_users, self._is_direct(room_id))
+        if message is None or message.event_id in self._in_flight or await self.store.is_handled(message.event_id):
             return
-        if event.event_id in self._in_flight or await self.store.is_handled(event.event_id):
-            return
-        self._in_flight.add(event.event_id)
-        message = Message(
-            sender=event.sender, room_id=room_id, text=event.body, event_id=event.event_id,
-            thread_root=relation.get("event_id") if relation.get("rel_type") == "m.thread" else None,
-            addressed=self._is_direct(room_id) or self._mentions_me(event.body, content),
-        )
+        self._in_flight.add(message.event_id)
         replies = await self.dispatcher.dispatch(message)
-        log.info("message handled", extra={"room_id": room_id, "event_id": event.event_id, "replies": len(replies)})
+        log.info("message handled", extra={"room_id": room_id, "event_id": message.event_id, "replies": len(replies)})
         for number, reply in enumerate(replies):
-            self.outbox.put(room_id, Outgoing(room_id, reply_content(reply, message), _txn_id(event.event_id, number),
+            self.outbox.put(room_id, Outgoing(room_id, reply_content(reply, message), txn_id(message.event_id, number),
                                               fallback=failed_content(message)))
 
-        async def done(event_id: str = event.event_id) -> None:
+        async def done(event_id: str = message.event_id) -> None:
             await self.store.mark_handled(event_id, room_id)
             self._in_flight.discard(event_id)
         self.outbox.put(room_id, done)
@@ -247,17 +225,11 @@ class MatrixBot:
         room = self.client.rooms.get(room_id)
         if room and room.encrypted:
             log.warning("joined an encrypted room; its messages cannot be read", extra={"room_id": room_id})
-            content = {"msgtype": "m.notice", "body": ENCRYPTED_NOTICE, "m.mentions": {}}
-            self.outbox.put(room_id, Outgoing(room_id, content, _txn_id(room_id + "/encrypted", 0)))
+            self.outbox.put(room_id, Outgoing(room_id, notice_content(ENCRYPTED_NOTICE), txn_id(room_id + "/encrypted", 0)))
 
     def _is_direct(self, room_id: str) -> bool:
         room = self.client.rooms.get(room_id)
         return bool(room) and room.member_count == 2    # the bot and one person, invites counted
-
-    def _mentions_me(self, body: str, content: dict) -> bool:
-        mentioned = (content.get("m.mentions") or {}).get("user_ids") or []
-        localpart = self.config.user_id[1:].split(":", 1)[0]
-        return self.config.user_id in mentioned or self.config.user_id in body or body.lower().startswith(localpart.lower())
 
     async def role_of(self, message: Message) -> Role:
         return self.role_of_user(message.sender)
@@ -341,50 +313,3 @@ class MatrixBot:
             await asyncio.gather(task, return_exceptions=True)
             raise Stopped()
         return task.result()
-
-
-def reply_content(reply: Reply, question: Message) -> dict[str, Any]:
-    """An m.notice answering `question`: a reply to it, inside its thread if it has one."""
-    in_reply_to = {"event_id": question.event_id}
-    relates: dict[str, Any] = {"m.in_reply_to": in_reply_to}
-    if question.thread_root:
-        relates = {"rel_type": "m.thread", "event_id": question.thread_root,
-                   "is_falling_back": True, "m.in_reply_to": in_reply_to}
-    return {
-        "msgtype": "m.notice",
-        "body": reply.text,
-        "format": "org.matrix.custom.html",
-        "formatted_body": reply.html,
-        "m.relates_to": relates,
-        # The asker is mentioned (intentional mentions); people named in the answer are links, not pings.
-        "m.mentions": {"user_ids": list(dict.fromkeys((question.sender, *reply.mentions)))},
-    }
-
-
-def failed_content(question: Message) -> dict[str, Any]:
-    """What replaces a reply the homeserver refused for good: short, so it goes through."""
-    return {"msgtype": "m.notice", "body": FAILED_NOTICE, "m.relates_to": {"m.in_reply_to": {"event_id": question.event_id}},
-            "m.mentions": {"user_ids": [question.sender]}}
-
-
-def send_failure(status: int | None, errcode: str | None, message: str, retry_after_ms: int | None) -> Exception:
-    """A refused send by kind: 429 waits, no answer or a 5xx retries, any other 4xx is for good
-    (M_TOO_LARGE, M_FORBIDDEN, ...: retrying it would jam the room's queue forever)."""
-    described = f"{errcode or status} {message}".strip()
-    if status == 429 or errcode == "M_LIMIT_EXCEEDED":
-        return RateLimited((retry_after_ms or 1000) / 1000)
-    if status is not None and 400 <= status < 500:
-        return Rejected(described)
-    return Unreachable(described)
-
-
-def _txn_id(event_id: str, number: int) -> str:
-    return f"verbinder-{hashlib.sha256(event_id.encode()).hexdigest()[:32]}-{number}"
-
-
-def _after_own_join(events: list, user_id: str) -> list:
-    for index in range(len(events) - 1, -1, -1):
-        event = events[index]
-        if isinstance(event, RoomMemberEvent) and event.state_key == user_id and event.membership == "join":
-            return events[index + 1:]
-    return []

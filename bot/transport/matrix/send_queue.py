@@ -204,3 +204,14 @@ class Outbox:
                 if item.fallback is None:
                     return
                 item = Outgoing(item.room_id, item.fallback, item.txn_id + "-fallback")
+
+
+def send_failure(status: int | None, errcode: str | None, message: str, retry_after_ms: int | None) -> Exception:
+    """A refused send by kind: 429 waits, no answer or a 5xx retries, any other 4xx is for good
+    (M_TOO_LARGE, M_FORBIDDEN, ...: retrying it would jam the room's queue forever)."""
+    described = f"{errcode or status} {message}".strip()
+    if status == 429 or errcode == "M_LIMIT_EXCEEDED":
+        return RateLimited((retry_after_ms or 1000) / 1000)
+    if status is not None and 400 <= status < 500:
+        return Rejected(described)
+    return Unreachable(described)
