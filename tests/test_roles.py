@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot.config import Config
 from bot.core.messages import Role
-from bot.core.roles import combine, role_from_config
+from bot.core.roles import role_with_membership, role_from_config
 from bot.logs import redact
 
 CONFIG = Config(admins=("@boss:example.org",), coordinators=("@coco:example.org",), allowed_servers=("example.org",))
@@ -18,9 +18,9 @@ def test_roles_from_the_config():
 
 
 def test_network_rooms_make_members_and_power_makes_coordinators():
-    assert combine(CONFIG, "@guest:elsewhere.net", in_network_room=True) == Role.MEMBER
-    assert combine(CONFIG, "@mod:elsewhere.net", in_network_room=True, power_level=50) == Role.COORDINATOR
-    assert combine(CONFIG, "@boss:example.org", in_network_room=True, power_level=0) == Role.ADMIN
+    assert role_with_membership(CONFIG, "@guest:elsewhere.net", in_network_room=True) == Role.MEMBER
+    assert role_with_membership(CONFIG, "@mod:elsewhere.net", in_network_room=True, power_level=50) == Role.COORDINATOR
+    assert role_with_membership(CONFIG, "@boss:example.org", in_network_room=True, power_level=0) == Role.ADMIN
 
 
 def test_log_lines_never_carry_tokens_or_known_secrets():

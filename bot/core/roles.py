@@ -24,7 +24,7 @@ def role_from_config(config: Config, user_id: str) -> Role:
     return Role.STRANGER
 
 
-def combine(config: Config, user_id: str, *, in_network_room: bool = False, power_level: int = 0) -> Role:
+def role_with_membership(config: Config, user_id: str, *, in_network_room: bool = False, power_level: int = 0) -> Role:
     """The config's role, raised by what the homeserver tells about the sender."""
     role = role_from_config(config, user_id)
     if in_network_room:

@@ -33,7 +33,7 @@ from nio import (
 from bot.config import Config
 from bot.core.dispatch import Dispatcher, RoleOf
 from bot.core.messages import Message, Role
-from bot.core.roles import combine, role_from_config
+from bot.core.roles import role_with_membership, role_from_config
 from bot.store.database import Store
 from bot.transport.matrix.convert import (ENCRYPTED_NOTICE, after_own_join, failed_content, incoming, notice_content,
                                           reply_content, txn_id)
@@ -241,7 +241,7 @@ class MatrixBot:
             room = self.client.rooms.get(room_id)
             if room and user_id in room.users:
                 level = room.power_levels.get_user_level(user_id)
-                role = max(role, combine(self.config, user_id, in_network_room=True, power_level=level))
+                role = max(role, role_with_membership(self.config, user_id, in_network_room=True, power_level=level))
         return role
 
     # --- rooms --------------------------------------------------------------
