@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot.config import Config
 from bot.core.messages import Role
-from bot.core.roles import role_with_membership, role_from_config
+from bot.core.roles import role_from_config, role_with_membership
 from bot.logs import redact
 
 CONFIG = Config(admins=("@boss:example.org",), coordinators=("@coco:example.org",), allowed_servers=("example.org",))

@@ -117,7 +117,7 @@ def moment(value: Any) -> tuple[datetime, bool]:
             raise Invalid(f"{value.isoformat()} has no UTC offset; write it like 2026-11-12T10:00:00+01:00")
         return value, False
     if isinstance(value, date):
-        return datetime.role_with_membership(value, time(0, 0), tzinfo=NETWORK_TZ), True
+        return datetime.combine(value, time(0, 0), tzinfo=NETWORK_TZ), True
     raise Invalid(f"expected a date or time like 2026-11-12T10:00:00+01:00, got {kind_of(value)}")
 
 

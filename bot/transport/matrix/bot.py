@@ -33,7 +33,7 @@ from nio import (
 from bot.config import Config
 from bot.core.dispatch import Dispatcher, RoleOf
 from bot.core.messages import Message, Role
-from bot.core.roles import role_with_membership, role_from_config
+from bot.core.roles import role_from_config, role_with_membership
 from bot.store.database import Store
 from bot.transport.matrix.convert import (ENCRYPTED_NOTICE, after_own_join, failed_content, incoming, notice_content,
                                           reply_content, txn_id)
