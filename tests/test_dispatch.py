@@ -50,3 +50,8 @@ async def test_chatter_and_other_bots_commands_are_left_alone_in_a_room():
     assert await say(Role.ADMIN, "goedemorgen allemaal") == []
     assert await say(Role.ADMIN, "!weather Utrecht") == []
     assert (await say(Role.ADMIN, "!weather Utrecht", addressed=True))[0].startswith("Dat commando ken ik niet")
+
+
+async def test_an_unknown_command_is_quoted_short():
+    [reply] = await say(Role.MEMBER, "!" + "x" * 4_000, addressed=True)
+    assert len(reply) < 150 and "x" * 39 + "…" in reply

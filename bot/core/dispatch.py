@@ -113,7 +113,8 @@ class Dispatcher:
                 return []
             head, middle, tail = _UNKNOWN[lang]
             hint = [_MEANT[lang][0], Code("!" + close[0]), _MEANT[lang][1]] if close else []
-            return [simple(head, Code("!" + command), *hint, middle, Code("!help"), tail)]
+            shown = command if len(command) <= 40 else command[:39] + "…"     # never a wall of someone's text
+            return [simple(head, Code("!" + shown), *hint, middle, Code("!help"), tail)]
         role = await self.role_of(message)
         if role < route.min_role:
             return [simple(_DENIED[route.min_role][lang])]
