@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from bot.knowledge.leads import NETWORK_TZ, Lead
+from bot.core.dates import NETWORK_TZ
+from bot.knowledge.leads import Lead
 from bot.knowledge.model import Event, Team
 from bot.scheduler.due import due_at, next_moment, rooms_of
 

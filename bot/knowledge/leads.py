@@ -10,9 +10,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
-from zoneinfo import ZoneInfo
 
-NETWORK_TZ = ZoneInfo("Europe/Amsterdam")   # where the network's days begin and end
+from bot.core.dates import NETWORK_TZ
+
 LEAD_RE = re.compile(r"^\s*(\d+)\s*([wdhm])\s*$")
 _CALENDAR_DAYS = {"w": 7, "d": 1}
 _ELAPSED = {"h": timedelta(hours=1), "m": timedelta(minutes=1)}

@@ -1,0 +1,40 @@
+"""Dates and times as people in the network write them: "donderdag 19 november, 09:30–16:30".
+
+A small table rather than a locale library: two languages, and a locale
+setting on the server must not change what the bot writes.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+NETWORK_TZ = ZoneInfo("Europe/Amsterdam")   # where the network's days begin and end
+_WEEKDAYS = {"nl": "maandag dinsdag woensdag donderdag vrijdag zaterdag zondag".split(),
+             "en": "Monday Tuesday Wednesday Thursday Friday Saturday Sunday".split()}
+_MONTHS = {"nl": "januari februari maart april mei juni juli augustus september oktober november december".split(),
+           "en": "January February March April May June July August September October November December".split()}
+
+
+def day(moment: datetime, lang: str, year: bool = False) -> str:
+    """"donderdag 19 november" (with the year when asked), in Amsterdam time."""
+    local = moment.astimezone(NETWORK_TZ)
+    text = f"{_WEEKDAYS[lang][local.weekday()]} {local.day} {_MONTHS[lang][local.month - 1]}"
+    return f"{text} {local.year}" if year else text
+
+
+def clock(moment: datetime) -> str:
+    return moment.astimezone(NETWORK_TZ).strftime("%H:%M")
+
+
+def span(start: datetime, end: datetime | None, all_day: bool, lang: str, year: bool = False) -> str:
+    """When something happens: its day, and its hours unless it lasts all day."""
+    first = day(start, lang, year)
+    if all_day:
+        last = end and day(end, lang, year)
+        return f"{first} – {last}" if last and last != first else first
+    if end is None:
+        return f"{first}, {clock(start)}"
+    if day(end, lang) == day(start, lang):
+        return f"{first}, {clock(start)}–{clock(end)}"
+    return f"{first} {clock(start)} – {day(end, lang, year)} {clock(end)}"
