@@ -19,7 +19,8 @@ from bot.config import Config, ConfigError, load_config
 from bot.core.dispatch import Context, Dispatcher, RoleOf
 from bot.knowledge.loader import KnowledgeError
 from bot.matching.live import LiveKnowledge
-from bot.store.database import Store, StoreError
+from bot.store.database import Database, StoreError
+from bot.store.sync_state import SyncState
 from handlers import ROUTES, ask
 
 log = logging.getLogger("bot")
@@ -70,8 +71,8 @@ def run(config_path: Path) -> int:
 
 async def _serve(config: Config, knowledge: LiveKnowledge) -> int:
     from bot.transport.matrix.bot import MatrixBot, Stopped
-    store = await Store.open(config.store)
-    bot = MatrixBot(config, store, lambda role_of: dispatcher(config, knowledge, role_of),
+    database = await Database.open(config.store)
+    bot = MatrixBot(config, SyncState(database.connection), lambda role_of: dispatcher(config, knowledge, role_of),
                     on_ready=lambda: service.notify("READY=1"))
 
     def stop() -> None:
@@ -89,5 +90,5 @@ async def _serve(config: Config, knowledge: LiveKnowledge) -> int:
         log.info("stopped before the homeserver answered")
     finally:
         await bot.close()
-        await store.close()
+        await database.close()
     return 0

@@ -108,7 +108,7 @@ def test_exactly_one_bot_module_names_the_handlers():
 @pytest.mark.parametrize("module, source", [
     ("handlers.ask", "from nio import AsyncClient"),
     ("handlers.ask", "import aiosqlite"),
-    ("bot.matching.index", "from bot.store.database import Store"),
+    ("bot.matching.index", "from bot.store.sync_state import SyncState"),
     ("bot.knowledge.loader", "from bot.matching import index"),
     ("bot.core.dispatch", "from bot.matching.live import LiveKnowledge"),
     ("bot.config", "import handlers"),

@@ -18,7 +18,8 @@ from nio import RoomMessagesResponse, RoomSendResponse, SyncResponse
 from bot import app
 from bot.config import Config
 from bot.core.roles import role_from_config
-from bot.store.database import Store
+from bot.store.database import Database
+from bot.store.sync_state import SyncState
 from bot.transport.matrix.bot import MatrixBot
 from bot.transport.matrix.convert import replied_to
 
@@ -84,7 +85,8 @@ class Homeserver:
 async def runtime(tmp_path: Path, sample_state):
     """Builds a bot on a real store; `start(syncs, history)` runs it until its replies are out."""
     config = Config(homeserver="http://127.0.0.1:9", user_id=BOT, allowed_servers=("example.org",))
-    store = await Store.open(tmp_path / "bot.sqlite3")
+    database = await Database.open(tmp_path / "bot.sqlite3")
+    store = SyncState(database.connection)
     bots: list[tuple[MatrixBot, asyncio.Task]] = []
 
     async def start(syncs: list[dict], history: list[dict] = (), *, replies: int) -> Homeserver:
@@ -107,7 +109,7 @@ async def runtime(tmp_path: Path, sample_state):
         bot.stop()
         await task
         await bot.close()
-    await store.close()
+    await database.close()
 
 
 async def test_a_newly_joined_rooms_history_is_not_answered(runtime):
@@ -129,7 +131,7 @@ async def test_everything_before_the_first_start_is_skipped(runtime):
 
 async def test_a_gap_is_backfilled_and_answered_in_order_once(runtime):
     start, store = runtime
-    await store.put("next_batch", "s1")
+    await store.save_next_batch("s1")
     await store.set_joined(ROOM, True)
     server = await start([
         sync("s2", [message("$c", "!vraag CQ-index")], limited=True,
@@ -137,13 +139,13 @@ async def test_a_gap_is_backfilled_and_answered_in_order_once(runtime):
     ], history=[message("$a", "!vraag zorgkantoren"), message("$b", "!ask CQ-index")], replies=3)
     assert server.backfilled[0] == ("prev-s2", "s1")
     assert server.answered() == ["$a", "$b", "$c"]
-    assert await store.get("next_batch") == "s2"            # persisted after all three went out
+    assert await store.next_batch() == "s2"                 # persisted after all three went out
     assert all(await asyncio.gather(*(store.is_handled(e) for e in ("$a", "$b", "$c"))))
 
 
 async def test_handled_events_are_not_answered_again_after_a_restart(runtime):
     start, store = runtime
-    await store.put("next_batch", "s1")
+    await store.save_next_batch("s1")
     await store.set_joined(ROOM, True)
     await store.mark_handled("$done", ROOM)
     server = await start([sync("s2", [message("$done", "!vraag CQ-index"), message("$fresh", "!vraag CQ-index")],

@@ -1,25 +1,36 @@
-"""The bot's embedded state: one SQLite file (WAL), one aiosqlite connection.
+"""The bot's embedded state: one SQLite file (WAL), one aiosqlite connection, versioned migrations.
 
-It holds what must survive a crash: the login session, the sync token, which
-events were answered, the rooms the bot has joined. Every write is its own
-transaction; the schema is versioned so later capabilities add tables by
-migration without touching existing data.
+The file holds what must survive a crash; the repositories beside this module
+(one per kind of record) read and write it over the one connection. The schema
+is versioned so later capabilities add tables by migration without touching
+existing data, and a file written by a newer Verbinder is refused rather than
+misread.
 """
 
 from __future__ import annotations
 
-import json
+import logging
 import os
 import sqlite3
-import time
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import aiosqlite
 
-# Each entry moves the schema one version up; never edit a released one.
-MIGRATIONS: list[str] = [
-    """
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Migration:
+    """One step up the schema; `description` goes to the log when it is applied."""
+    version: int
+    description: str
+    sql: str
+
+
+# Never edit a released migration: stores in the field have already run it. Add one instead.
+MIGRATIONS: tuple[Migration, ...] = (
+    Migration(1, "sync state: key-value pairs, handled events, joined rooms", """
     CREATE TABLE kv (key TEXT PRIMARY KEY, value TEXT NOT NULL);
     CREATE TABLE handled_events (
         event_id TEXT PRIMARY KEY,
@@ -27,81 +38,63 @@ MIGRATIONS: list[str] = [
         handled_at REAL NOT NULL
     );
     CREATE TABLE joined_rooms (room_id TEXT PRIMARY KEY, joined_at REAL NOT NULL);
-    """,
-]
+    """),
+    Migration(2, "index handled events by time, for pruning the old ones",
+              "CREATE INDEX handled_events_by_time ON handled_events (handled_at);"),
+)
+NEWEST = MIGRATIONS[-1].version
 
 
 class StoreError(Exception):
     """The store file cannot be used as it is; the message says which file and what to do."""
 
 
-class Store:
-    def __init__(self, db: aiosqlite.Connection, path: Path) -> None:
-        self._db = db
+class Database:
+    """The open store file; repositories are built over its `connection`."""
+
+    def __init__(self, connection: aiosqlite.Connection, path: Path) -> None:
+        self.connection = connection
         self.path = path
 
     @classmethod
-    async def open(cls, path: Path) -> "Store":
+    async def open(cls, path: Path) -> Database:
+        """Open (or create) the file and bring its schema to NEWEST; StoreError when it cannot be used."""
         path = Path(path)
         path.parent.mkdir(parents=True, exist_ok=True)
         fresh = not path.exists()
-        db = await aiosqlite.connect(path)
+        connection = await aiosqlite.connect(path)
         if fresh:
             os.chmod(path, 0o600)   # it holds the access token
-        store = cls(db, path)
+        database = cls(connection, path)
         try:
-            await db.execute("PRAGMA journal_mode=WAL")
-            await db.execute("PRAGMA synchronous=NORMAL")
-            await store._migrate()
-        except sqlite3.DatabaseError as exc:
-            await db.close()   # its thread would keep the process alive
-            raise StoreError(f"{path}: not a Verbinder store ({exc}). Move it aside to start with a fresh store "
-                             "(the bot logs in again), or restore a backup.") from None
-        return store
+            await database._prepare()
+        except BaseException:
+            await connection.close()   # its thread would keep the process alive
+            raise
+        return database
 
     async def close(self) -> None:
-        await self._db.close()
+        await self.connection.close()
 
-    async def _migrate(self) -> None:
-        version = (await (await self._db.execute("PRAGMA user_version")).fetchone())[0]
-        for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
-            await self._db.executescript(f"BEGIN; {script} PRAGMA user_version = {number}; COMMIT;")
+    async def _prepare(self) -> None:
+        """Refuse a newer file before anything (even the WAL switch) writes to it, then migrate."""
+        try:
+            version = (await (await self.connection.execute("PRAGMA user_version")).fetchone())[0]
+            if version > NEWEST:
+                raise StoreError(f"{self.path}: schema version {version} is newer than this Verbinder knows "
+                                 f"({NEWEST}). Upgrade Verbinder, or restore a backup made by this version.")
+            await self.connection.execute("PRAGMA journal_mode=WAL")
+            await self.connection.execute("PRAGMA synchronous=NORMAL")
+            for migration in MIGRATIONS:
+                if migration.version > version:
+                    await self._apply(migration)
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"{self.path}: not a Verbinder store ({exc}). Move it aside to start with a fresh "
+                             "store (the bot logs in again), or restore a backup.") from None
 
-    # --- small values -------------------------------------------------------
-
-    async def get(self, key: str) -> Any:
-        row = await (await self._db.execute("SELECT value FROM kv WHERE key = ?", (key,))).fetchone()
-        return json.loads(row[0]) if row else None
-
-    async def put(self, key: str, value: Any) -> None:
-        await self._db.execute(
-            "INSERT INTO kv (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-            (key, json.dumps(value)),
-        )
-        await self._db.commit()
-
-    # --- events -------------------------------------------------------------
-
-    async def is_handled(self, event_id: str) -> bool:
-        row = await (await self._db.execute("SELECT 1 FROM handled_events WHERE event_id = ?", (event_id,))).fetchone()
-        return row is not None
-
-    async def mark_handled(self, event_id: str, room_id: str) -> None:
-        await self._db.execute(
-            "INSERT OR IGNORE INTO handled_events (event_id, room_id, handled_at) VALUES (?, ?, ?)",
-            (event_id, room_id, time.time()),
-        )
-        await self._db.commit()
-
-    # --- rooms --------------------------------------------------------------
-
-    async def joined_rooms(self) -> set[str]:
-        rows = await (await self._db.execute("SELECT room_id FROM joined_rooms")).fetchall()
-        return {row[0] for row in rows}
-
-    async def set_joined(self, room_id: str, joined: bool) -> None:
-        if joined:
-            await self._db.execute("INSERT OR IGNORE INTO joined_rooms (room_id, joined_at) VALUES (?, ?)", (room_id, time.time()))
-        else:
-            await self._db.execute("DELETE FROM joined_rooms WHERE room_id = ?", (room_id,))
-        await self._db.commit()
+    async def _apply(self, migration: Migration) -> None:
+        """The schema change and its version number in one transaction: a crash leaves either both or neither."""
+        await self.connection.executescript(
+            f"BEGIN; {migration.sql} PRAGMA user_version = {migration.version}; COMMIT;")
+        log.info("store migrated", extra={"store": str(self.path), "version": migration.version,
+                                          "description": migration.description})
