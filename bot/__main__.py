@@ -51,6 +51,11 @@ def _parser() -> argparse.ArgumentParser:
     p = sub.add_parser("run", help="run the bot on Matrix")
     p.add_argument("--config", type=Path, required=True, metavar="FILE")
 
+    p = sub.add_parser("events", help="the knowledge's events")
+    events = p.add_subparsers(dest="events_command", required=True, metavar="WHAT")
+    q = events.add_parser("ics", help="write the events as an iCalendar file (RFC 5545) to standard output")
+    q.add_argument("--knowledge", type=Path, default=DEFAULT_KNOWLEDGE, metavar="DIR")
+
     p = sub.add_parser("demo", help="local Synapse + the bot + a chat prompt as a Matrix user (make demo)")
     p.add_argument("--state", type=Path, default=Path(".demo"), metavar="DIR", help="kept between runs (default .demo)")
     return parser
@@ -64,6 +69,8 @@ def main(argv: list[str] | None = None) -> int:
         return _ask(args)
     if args.command == "console":
         return _console(args)
+    if args.command == "events":
+        return _events_ics(args.knowledge)
     if args.command == "demo":
         from bot.dev.demo import main as demo
         return demo(args.state)
@@ -79,6 +86,16 @@ def _validate(directory: Path) -> int:
         return 1
     counts = ", ".join(f"{n} {kind}" for kind, n in knowledge.counts().items())
     print(f"{directory}: valid — {counts}")
+    return 0
+
+
+def _events_ics(directory: Path) -> int:
+    from bot.scheduler.ics import calendar
+
+    state = _load(directory)
+    if state is None:
+        return 2
+    sys.stdout.buffer.write(calendar(state.current.knowledge.events.values()))
     return 0
 
 
