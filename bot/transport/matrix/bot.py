@@ -34,7 +34,7 @@ from bot.config import Config
 from bot.core.dispatch import Dispatcher, RoleOf
 from bot.core.messages import Message, Role
 from bot.core.roles import role_from_config, role_with_membership
-from bot.store.database import Store
+from bot.store.sync_state import Session, SyncState
 from bot.transport.matrix.convert import (ENCRYPTED_NOTICE, after_own_join, failed_content, incoming, notice_content,
                                           reply_content, txn_id)
 from bot.transport.matrix.send_queue import Backoff, Outbox, Outgoing, Unreachable, send_failure
@@ -62,12 +62,12 @@ class Stopped(Exception):
 
 
 class MatrixBot:
-    def __init__(self, config: Config, store: Store, dispatcher_for: Callable[[RoleOf], Dispatcher], *,
+    def __init__(self, config: Config, sync_state: SyncState, dispatcher_for: Callable[[RoleOf], Dispatcher], *,
                  on_ready: Callable[[], None] = lambda: None, backoff_cap: float = 30.0) -> None:
         """`dispatcher_for` builds the dispatcher around this transport's way of telling roles;
         `on_ready` is called once, when the first sync has been handled."""
         self.config = config
-        self.store = store
+        self.sync_state = sync_state
         self.client = AsyncClient(
             config.homeserver, config.user_id,
             config=AsyncClientConfig(max_limit_exceeded=0, max_timeouts=0, encryption_enabled=False),
@@ -86,12 +86,12 @@ class MatrixBot:
 
     async def login(self) -> None:
         """Reuse the stored session (same device, no pile of devices); password only the first time."""
-        session = await self.store.get("session")
-        if session and session.get("user_id") == self.config.user_id and session.get("homeserver") == self.config.homeserver:
-            self.client.restore_login(session["user_id"], session["device_id"], session["access_token"])
+        session = await self.sync_state.session()
+        if session and session.user_id == self.config.user_id and session.homeserver == self.config.homeserver:
+            self.client.restore_login(session.user_id, session.device_id, session.access_token)
             whoami = await self._retrying(self.client.whoami, "whoami")
             if not isinstance(whoami, WhoamiError):
-                log.info("session restored", extra={"user_id": self.config.user_id, "device_id": session["device_id"]})
+                log.info("session restored", extra={"user_id": self.config.user_id, "device_id": session.device_id})
                 return
             log.warning("stored session no longer valid; logging in again", extra={"error": whoami.status_code})
             self.client.access_token = ""
@@ -99,13 +99,16 @@ class MatrixBot:
             lambda: self.client.login(self.config.password, device_name=self.config.device_name), "login")
         if isinstance(response, LoginError):
             raise LoginFailed(f"login as {self.config.user_id} failed: {response.status_code} {response.message}")
-        await self.store.put("session", {"user_id": response.user_id, "device_id": response.device_id,
-                                         "access_token": response.access_token, "homeserver": self.config.homeserver})
+        await self.sync_state.save_session(Session(response.user_id, response.device_id, response.access_token,
+                                                   self.config.homeserver))
         log.info("logged in", extra={"user_id": response.user_id, "device_id": response.device_id})
 
     async def run(self) -> None:
         """Sync until stop() is called; then finish the replies in flight."""
-        self._joined = await self.store.joined_rooms()
+        pruned = await self.sync_state.prune_handled()
+        if pruned:
+            log.info("forgot old handled events", extra={"events": pruned})
+        self._joined = await self.sync_state.joined_rooms()
         await self._resolve_network_rooms()
         self.outbox.start()
         sync = asyncio.create_task(self._sync_loop(), name="sync")
@@ -129,7 +132,7 @@ class MatrixBot:
     # --- sync ---------------------------------------------------------------
 
     async def _sync_loop(self) -> None:
-        since = await self.store.get("next_batch")
+        since = await self.sync_state.next_batch()
         first = since is None
         backoff = Backoff(cap=self._backoff_cap)
         while True:
@@ -154,7 +157,7 @@ class MatrixBot:
                 log.info("ready", extra={"resumed": not first, "rooms": len(self._joined)})
                 self._on_ready()
             token = response.next_batch
-            self.outbox.after_all(lambda token=token: self.store.put("next_batch", token))
+            self.outbox.after_all(lambda token=token: self.sync_state.save_next_batch(token))
             since, first = token, False
             # Let the replies leave before the next long-poll: each one we send would wake it only to
             # bring our own notice back, and in a burst those extra syncs are most of the homeserver's
@@ -166,14 +169,14 @@ class MatrixBot:
             await self._on_invite(room_id, info.invite_state)
         for room_id in response.rooms.leave:
             self._joined.discard(room_id)
-            await self.store.set_joined(room_id, False)
+            await self.sync_state.set_joined(room_id, False)
         for room_id, info in response.rooms.join.items():
             events = list(info.timeline.events)
             if room_id not in self._joined:
                 # Newly joined: its history is not for us; only what follows our join.
                 events = after_own_join(events, self.config.user_id)
                 self._joined.add(room_id)
-                await self.store.set_joined(room_id, True)
+                await self.sync_state.set_joined(room_id, True)
                 self._warn_if_encrypted(room_id)
             elif info.timeline.limited and since and not first:
                 events = await self._backfill(room_id, info.timeline.prev_batch, since) + events
@@ -205,7 +208,7 @@ class MatrixBot:
 
     async def _on_event(self, room_id: str, event: Any) -> None:
         message = incoming(event, room_id, self.config.user_id, self.config.ignored_users, self._is_direct(room_id))
-        if message is None or message.event_id in self._in_flight or await self.store.is_handled(message.event_id):
+        if message is None or message.event_id in self._in_flight or await self.sync_state.is_handled(message.event_id):
             return
         self._in_flight.add(message.event_id)
         replies = await self.dispatcher.dispatch(message)
@@ -215,7 +218,7 @@ class MatrixBot:
                                               fallback=failed_content(message)))
 
         async def done(event_id: str = message.event_id) -> None:
-            await self.store.mark_handled(event_id, room_id)
+            await self.sync_state.mark_handled(event_id, room_id)
             self._in_flight.discard(event_id)
         self.outbox.put(room_id, done)
 
@@ -262,7 +265,7 @@ class MatrixBot:
         if room and room.joined_count == 1 and room.invited_count == 0:
             await self._retrying(lambda: self.client.room_leave(room_id), "leave")
             self._joined.discard(room_id)
-            await self.store.set_joined(room_id, False)
+            await self.sync_state.set_joined(room_id, False)
             log.info("left a room the bot was alone in", extra={"room_id": room_id})
 
     async def _resolve_network_rooms(self) -> None:
