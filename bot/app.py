@@ -12,10 +12,12 @@ import signal
 import sys
 from pathlib import Path
 
-from typing import Any
+from datetime import datetime
+from typing import Any, Callable
 
 from bot import logs, service
 from bot.config import Config, ConfigError, load_config
+from bot.core.dates import utc_now
 from bot.core.dispatch import Context, Dispatcher, RoleOf
 from bot.knowledge.loader import KnowledgeError
 from bot.matching.live import LiveKnowledge
@@ -26,9 +28,10 @@ from handlers import ROUTES, ask
 log = logging.getLogger("bot")
 
 
-def dispatcher(config: Config, live: LiveKnowledge, role_of: RoleOf) -> Dispatcher:
+def dispatcher(config: Config, live: LiveKnowledge, role_of: RoleOf,
+               clock: Callable[[], datetime] = utc_now) -> Dispatcher:
     """The one way to build a dispatcher: every handler, with what they may use."""
-    return Dispatcher(Context(config, live, ROUTES), role_of)
+    return Dispatcher(Context(config, live, ROUTES, clock), role_of)
 
 
 def ask_json(live: LiveKnowledge, text: str, limit: int) -> dict[str, Any]:

@@ -6,7 +6,7 @@ setting on the server must not change what the bot writes.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timezone
 from zoneinfo import ZoneInfo
 
 NETWORK_TZ = ZoneInfo("Europe/Amsterdam")   # where the network's days begin and end
@@ -14,6 +14,10 @@ _WEEKDAYS = {"nl": "maandag dinsdag woensdag donderdag vrijdag zaterdag zondag".
              "en": "Monday Tuesday Wednesday Thursday Friday Saturday Sunday".split()}
 _MONTHS = {"nl": "januari februari maart april mei juni juli augustus september oktober november december".split(),
            "en": "January February March April May June July August September October November December".split()}
+
+
+def utc_now() -> datetime:
+    return datetime.now(timezone.utc)
 
 
 def day(moment: datetime, lang: str, year: bool = False) -> str:

@@ -11,9 +11,11 @@ import difflib
 import logging
 import re
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import TYPE_CHECKING, Awaitable, Callable, Protocol
 
 from bot.config import Config
+from bot.core.dates import utc_now
 from bot.core.formatting import Code, simple
 from bot.core.language import guess_language
 from bot.core.messages import Message, Reply, Role
@@ -44,6 +46,7 @@ class Context:
     config: Config
     knowledge: LiveKnowledge
     routes: list["Route"]
+    clock: Callable[[], datetime] = utc_now      # "now", injected: the agenda and the tests' own moment
 
     @property
     def snapshot(self) -> Snapshot:
