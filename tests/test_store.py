@@ -122,3 +122,20 @@ async def test_pruning_forgets_old_handled_events_and_keeps_recent_ones(tmp_path
 
 def test_a_sessions_repr_hides_the_access_token():
     assert SESSION.access_token not in repr(SESSION) and SESSION.device_id in repr(SESSION)
+
+
+async def test_the_announcement_log_keeps_each_announcement_once(tmp_path):
+    from bot.store.announcements import Announcements
+    from bot.store.database import Database
+
+    database = await Database.open(tmp_path / "bot.sqlite3")
+    log = Announcements(database.connection)
+    assert await log.record("e", "#a:x", "7d", {"start": "2027-01-20T14:00:00+01:00"})
+    assert not await log.record("e", "#a:x", "7d", {"start": "2027-01-20T14:00:00+01:00"})   # a replay
+    assert await log.record("e", "#a:x", "1d", {"start": "2027-01-21T14:00:00+01:00"})
+    await database.close()
+    database = await Database.open(tmp_path / "bot.sqlite3")
+    log = Announcements(database.connection)
+    assert await log.sent() == {("e", "#a:x"): ["7d", "1d"]}
+    assert await log.heard() == {("e", "#a:x"): {"start": "2027-01-21T14:00:00+01:00"}}
+    await database.close()

@@ -41,6 +41,16 @@ MIGRATIONS: tuple[Migration, ...] = (
     """),
     Migration(2, "index handled events by time, for pruning the old ones",
               "CREATE INDEX handled_events_by_time ON handled_events (handled_at);"),
+    Migration(3, "announcements: what each room was told of each event, once per lead", """
+    CREATE TABLE announcements (
+        event_id TEXT NOT NULL,
+        room TEXT NOT NULL,
+        lead TEXT NOT NULL,
+        details TEXT NOT NULL,
+        sent_at REAL NOT NULL,
+        PRIMARY KEY (event_id, room, lead)
+    );
+    """),
 )
 NEWEST = MIGRATIONS[-1].version
 

@@ -8,12 +8,11 @@ is its own transaction, so a crash loses at most the write in progress.
 from __future__ import annotations
 
 import json
-import time
 from dataclasses import asdict, dataclass, field
 from datetime import timedelta
-from typing import Any, Callable
+from typing import Any
 
-import aiosqlite
+from bot.store.repository import Repository
 
 _SESSION = "session"
 _NEXT_BATCH = "next_batch"
@@ -28,12 +27,8 @@ class Session:
     homeserver: str
 
 
-class SyncState:
-    """The sync-state records over the store's connection; `clock` gives seconds since the epoch."""
-
-    def __init__(self, connection: aiosqlite.Connection, *, clock: Callable[[], float] = time.time) -> None:
-        self._db = connection
-        self._clock = clock
+class SyncState(Repository):
+    """The sync-state records over the store's connection."""
 
     # --- login and sync token ----------------------------------------------
 
@@ -72,8 +67,7 @@ class SyncState:
     # --- rooms --------------------------------------------------------------
 
     async def joined_rooms(self) -> set[str]:
-        rows = await (await self._db.execute("SELECT room_id FROM joined_rooms")).fetchall()
-        return {row[0] for row in rows}
+        return {row[0] for row in await self._fetchall("SELECT room_id FROM joined_rooms")}
 
     async def set_joined(self, room_id: str, joined: bool) -> None:
         if joined:
@@ -92,12 +86,3 @@ class SyncState:
     async def _put(self, key: str, value: Any) -> None:
         await self._write("INSERT INTO kv (key, value) VALUES (?, ?)"
                           " ON CONFLICT(key) DO UPDATE SET value = excluded.value", key, json.dumps(value))
-
-    async def _fetchone(self, sql: str, *params: Any) -> Any:
-        return await (await self._db.execute(sql, params)).fetchone()
-
-    async def _write(self, sql: str, *params: Any) -> int:
-        """One statement in its own transaction; returns the rows it changed."""
-        cursor = await self._db.execute(sql, params)
-        await self._db.commit()
-        return cursor.rowcount
