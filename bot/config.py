@@ -10,11 +10,11 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass, field
-from datetime import timedelta
 from pathlib import Path
 from typing import Any, Callable
 
 from bot.knowledge.fields import MATRIX_USER_RE, Invalid, cut, did_you_mean, durations, kind_of, shown, text, texts
+from bot.knowledge.leads import Lead
 from bot.knowledge.yaml_lines import LinedDict, Problem, ProblemsError, YamlError, load_yaml
 
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
@@ -37,7 +37,7 @@ class Config:
     allowed_servers: tuple[str, ...] = ()
     network_rooms: tuple[str, ...] = ()
     ignored_users: tuple[str, ...] = ()
-    announce: tuple[timedelta, ...] = (timedelta(days=7), timedelta(days=1))
+    announce: tuple[Lead, ...] = (Lead(7, "d"), Lead(1, "d"))
     log_level: str = "INFO"
     source: str = "<defaults>"
 

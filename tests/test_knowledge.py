@@ -127,7 +127,7 @@ events:
     assert problems == []
     event = knowledge.events["week"]
     assert event.all_day and event.start.tzinfo is not None
-    assert [int(d.total_seconds()) for d in event.announce] == [7 * 86400, 7200, 1800]
+    assert [str(lead) for lead in event.announce] == ["1w", "2h", "30m"]      # each keeps its unit
 
 
 def test_a_failed_reload_keeps_the_last_good_knowledge(kdir: Path):
@@ -202,3 +202,20 @@ examples:
     knowledge, problems = validate_knowledge(kdir)
     assert problems == []
     assert knowledge.examples["tweede"].themes == ("knellende-regels", "samenwerken-gedeelde-visie")
+
+
+def test_an_event_may_be_cancelled(tmp_path: Path):
+    write(tmp_path, "events.yaml", """\
+events:
+  - id: weg
+    title: Gaat niet door
+    start: 2027-03-01T10:00:00+01:00
+    cancelled: true
+  - id: raar
+    title: Half afgelast
+    start: 2027-03-02T10:00:00+01:00
+    cancelled: misschien
+""")
+    knowledge, problems = validate_knowledge(tmp_path)
+    assert [str(p) for p in problems] == [
+        "events.yaml:9: event field 'cancelled': expected true or false, got 'misschien'"]

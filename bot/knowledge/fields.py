@@ -8,15 +8,14 @@ from __future__ import annotations
 import difflib
 import re
 import reprlib
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time
 from typing import Any, Callable
-from zoneinfo import ZoneInfo
+
+from bot.core.dates import NETWORK_TZ
+from bot.knowledge.leads import Lead
 
 ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 MATRIX_USER_RE = re.compile(r"^@[a-z0-9._=\-/+]+:[A-Za-z0-9.\-]+(:\d+)?$")   # @localpart:server[:port]
-DURATION_RE = re.compile(r"^\s*(\d+)\s*([wdhm])\s*$")
-NETWORK_TZ = ZoneInfo("Europe/Amsterdam")   # where an all-day event's day begins
-_UNITS = {"w": "weeks", "d": "days", "h": "hours", "m": "minutes"}
 SHOWN_LENGTH = 80   # a value quoted in a message: enough to recognise it, never a screenful
 
 
@@ -92,6 +91,12 @@ def one_of(*allowed: str) -> Callable[[Any], str]:
     return check
 
 
+def yes_no(value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise Invalid(f"expected true or false, got {shown(value)}")
+    return value
+
+
 def year(value: Any) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or not 1900 <= value <= 2100:
         raise Invalid(f"expected a year like 2019, got {shown(value)}")
@@ -121,16 +126,17 @@ def moment(value: Any) -> tuple[datetime, bool]:
     raise Invalid(f"expected a date or time like 2026-11-12T10:00:00+01:00, got {kind_of(value)}")
 
 
-def durations(value: Any) -> tuple[timedelta, ...]:
+def durations(value: Any) -> tuple[Lead, ...]:
+    """Lead times as written ("7d", "2h"), each keeping its unit (see bot/knowledge/leads.py)."""
     if not isinstance(value, list):
         raise Invalid(f"expected a list of lead times like [7d, 1d, 2h], got {kind_of(value)}")
     out = []
     for item in value:
-        match = DURATION_RE.match(item) if isinstance(item, str) else None
-        if not match:
+        lead = Lead.parse(item) if isinstance(item, str) else None
+        if lead is None:
             raise Invalid(f"{shown(item)} is not a lead time; use a number and w, d, h or m, e.g. 7d or 2h")
-        out.append(timedelta(**{_UNITS[match.group(2)]: int(match.group(1))}))
-    return tuple(sorted(out, reverse=True))
+        out.append(lead)
+    return tuple(out)
 
 
 def kind_of(value: Any) -> str:

@@ -39,6 +39,7 @@ from bot.knowledge.fields import (
     texts,
     url,
     year,
+    yes_no,
 )
 from bot.knowledge.yaml_lines import LinedDict, LinedList, Problem, ProblemsError, YamlError, load_yaml
 
@@ -87,6 +88,7 @@ _KINDS: dict[str, tuple[str, type, dict[str, _Field]]] = {
         "id": _Field(ident, True), "title": _Field(text, True), "start": _Field(moment, True),
         "end": _Field(moment), "location": _Field(text), "description": _Field(text),
         "teams": _Field(idents, ref="teams"), "announce": _Field(durations), "url": _Field(url),
+        "cancelled": _Field(yes_no),
     }),
 }
 _REQUIRED = {kind: tuple(key for key, spec in fields.items() if spec.required) for kind, (_, _, fields) in _KINDS.items()}

@@ -7,9 +7,11 @@ by every handler and swapped whole on reload, never edited in place.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 from types import MappingProxyType
 from typing import Mapping
+
+from bot.knowledge.leads import Lead
 
 SHARE_LEVELS = ("public", "network", "private")
 ORGANISATION_KINDS = ("zorgaanbieder", "zorgkantoor", "partner")
@@ -76,8 +78,9 @@ class Event:
     location: str | None = None
     description: str | None = None
     teams: tuple[str, ...] = ("all",)
-    announce: tuple[timedelta, ...] | None = None   # None: the config's default
+    announce: tuple[Lead, ...] | None = None   # None: the config's default
     url: str | None = None
+    cancelled: bool = False      # announced as cancelled to the rooms that had heard of it
 
 
 def frozen_map(items: Mapping[str, object] | None = None) -> Mapping:
