@@ -6,6 +6,7 @@ import argparse
 import asyncio
 import json
 import sys
+from datetime import datetime
 from pathlib import Path
 from typing import Iterator, TextIO
 
@@ -16,6 +17,7 @@ from bot.core.roles import fixed_role, role_from_config
 from bot.core.text import MAX_RAW
 from bot.knowledge.loader import KnowledgeError, validate_knowledge
 from bot.matching.live import LiveKnowledge
+from bot.store.database import StoreError
 
 DEFAULT_KNOWLEDGE = Path("knowledge")
 
@@ -28,6 +30,16 @@ def _positive(value: str) -> int:
     if number < 1:
         raise argparse.ArgumentTypeError("must be 1 or more")
     return number
+
+
+def _moment(value: str) -> datetime:
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not an ISO 8601 time like 2026-11-05T09:30:00+01:00") from None
+    if moment.tzinfo is None:
+        raise argparse.ArgumentTypeError(f"{value!r} has no UTC offset; write it like 2026-11-05T09:30:00+01:00")
+    return moment
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -51,6 +63,15 @@ def _parser() -> argparse.ArgumentParser:
     p = sub.add_parser("run", help="run the bot on Matrix")
     p.add_argument("--config", type=Path, required=True, metavar="FILE")
 
+    p = sub.add_parser("announce", help="what announcements are due at a moment (a dry run: nothing is sent)")
+    p.add_argument("--now", type=_moment, required=True, metavar="ISO-TIME", help="e.g. 2026-11-05T09:30:00+01:00")
+    where = p.add_mutually_exclusive_group()
+    where.add_argument("--config", type=Path, metavar="FILE", help="the bot's config (its store, rooms, lead times)")
+    where.add_argument("--store", type=Path, metavar="PATH", help="the bot's store: what was already sent")
+    p.add_argument("--knowledge", type=Path, metavar="DIR")
+    p.add_argument("--dry-run", action="store_true", required=True, help="print, send nothing (required)")
+    p.add_argument("--json", action="store_true", help="one JSON object a line")
+
     p = sub.add_parser("events", help="the knowledge's events")
     events = p.add_subparsers(dest="events_command", required=True, metavar="WHAT")
     q = events.add_parser("ics", help="write the events as an iCalendar file (RFC 5545) to standard output")
@@ -71,6 +92,8 @@ def main(argv: list[str] | None = None) -> int:
         return _console(args)
     if args.command == "events":
         return _events_ics(args.knowledge)
+    if args.command == "announce":
+        return _announce_dry_run(args)
     if args.command == "demo":
         from bot.dev.demo import main as demo
         return demo(args.state)
@@ -96,6 +119,29 @@ def _events_ics(directory: Path) -> int:
     if state is None:
         return 2
     sys.stdout.buffer.write(calendar(state.current.knowledge.events.values()))
+    return 0
+
+
+def _announce_dry_run(args: argparse.Namespace) -> int:
+    config = Config()
+    if args.config:
+        try:
+            config = load_config(args.config)
+        except ConfigError as exc:
+            print(exc, file=sys.stderr)
+            return 2
+    state = _load(args.knowledge or (config.knowledge if args.config else DEFAULT_KNOWLEDGE))
+    if state is None:
+        return 2
+    store = args.store or (config.store if args.config else None)
+    try:
+        due = asyncio.run(app.due_announcements(config, state, store, args.now))
+    except StoreError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    for item in due:
+        print(json.dumps(item.as_json(), ensure_ascii=False) if args.json
+              else f"{item.at.isoformat()}  {item.room}  {item.event}  {item.lead}")
     return 0
 
 

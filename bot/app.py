@@ -10,9 +10,8 @@ import asyncio
 import logging
 import signal
 import sys
-from pathlib import Path
-
 from datetime import datetime
+from pathlib import Path
 from typing import Any, Callable
 
 from bot import logs, service
@@ -21,6 +20,9 @@ from bot.core.dates import utc_now
 from bot.core.dispatch import Context, Dispatcher, RoleOf
 from bot.knowledge.loader import KnowledgeError
 from bot.matching.live import LiveKnowledge
+from bot.scheduler.announcer import Announcer, due_given
+from bot.scheduler.due import Due
+from bot.store.announcements import Announcements
 from bot.store.database import Database, StoreError
 from bot.store.sync_state import SyncState
 from handlers import ROUTES, ask
@@ -44,6 +46,18 @@ def ask_json(live: LiveKnowledge, text: str, limit: int) -> dict[str, Any]:
         log.exception("ask failed", extra={"query": text[:80]})
         return {"query": text, "error": f"{type(exc).__name__}: {exc}"[:200], "results": []}
     return {"query": text, "topic": found.question.topic, "results": [r.as_json() for r in found.results]}
+
+
+async def due_announcements(config: Config, live: LiveKnowledge, store: Path | None, now: datetime) -> list[Due]:
+    """What the announcer would post at `now`, given what `store` says was sent (no store: nothing)."""
+    sent: dict = {}
+    if store is not None and Path(store).exists():
+        database = await Database.open(store)
+        try:
+            sent = await Announcements(database.connection).sent()
+        finally:
+            await database.close()
+    return due_given(live.current.knowledge, config, sent, now)
 
 
 def run(config_path: Path) -> int:
@@ -75,11 +89,22 @@ def run(config_path: Path) -> int:
 async def _serve(config: Config, knowledge: LiveKnowledge) -> int:
     from bot.transport.matrix.bot import MatrixBot, Stopped
     database = await Database.open(config.store)
+    announcing: list[asyncio.Task] = []
+
+    def ready() -> None:
+        """The first sync is handled: rooms are known, so announcements can go out."""
+        service.notify("READY=1")
+        announcing.append(asyncio.create_task(announcer.run(), name="announcer"))
+        announcing[0].add_done_callback(_report_crash)
+
     bot = MatrixBot(config, SyncState(database.connection), lambda role_of: dispatcher(config, knowledge, role_of),
-                    on_ready=lambda: service.notify("READY=1"))
+                    on_ready=ready)
+    announcer = Announcer(knowledge, config, Announcements(database.connection), bot.post)
 
     def stop() -> None:
         service.notify("STOPPING=1")
+        for task in announcing:
+            task.cancel()
         bot.stop()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
@@ -95,3 +120,8 @@ async def _serve(config: Config, knowledge: LiveKnowledge) -> int:
         await bot.close()
         await database.close()
     return 0
+
+
+def _report_crash(task: asyncio.Task) -> None:
+    if not task.cancelled() and task.exception():
+        log.error("the announcer stopped", exc_info=task.exception())

@@ -6,24 +6,22 @@ import difflib
 import re
 from datetime import datetime, timedelta
 
-from bot.core.dates import span
 from bot.core.dispatch import Context, Request, Route
-from bot.core.formatting import Bold, Code, Link, Piece, ReplyBuilder
+from bot.core.formatting import Bold, Code, ReplyBuilder
 from bot.core.messages import Reply
 from bot.core.text import fold, tidy, words
 from bot.knowledge.model import Event, Knowledge
+from bot.scheduler.texts import event_line
 
 SHOWN = 5        # events listed at once; "… en N meer" says the rest
 
 _T = {
     "nl": {"coming": "Op de agenda", "coming_for": "Op de agenda voor “{}”", "none": "Er staat niets op de agenda.",
            "none_for": "Ik vond niets op de agenda voor “{}”.", "more": "… en nog {}; zoek gericht met ", "narrow": "!agenda <woord>",
-           "unknown": "Die bijeenkomst ken ik niet: ", "meant": " (bedoel je {}?)", "for": "Voor: ", "everyone": "iedereen",
-           "cancelled": "AFGELAST: ", "ask_id": "Welke? Bijvoorbeeld: "},
+           "unknown": "Die bijeenkomst ken ik niet: ", "meant": " (bedoel je {}?)", "ask_id": "Welke? Bijvoorbeeld: "},
     "en": {"coming": "Coming up", "coming_for": "Coming up for “{}”", "none": "Nothing on the agenda.",
            "none_for": "I found nothing on the agenda for “{}”.", "more": "… and {} more; narrow it down with ", "narrow": "!events <word>",
-           "unknown": "I don't know that event: ", "meant": " (did you mean {}?)", "for": "For: ", "everyone": "everyone",
-           "cancelled": "CANCELLED: ", "ask_id": "Which one? For example: "},
+           "unknown": "I don't know that event: ", "meant": " (did you mean {}?)", "ask_id": "Which one? For example: "},
 }
 # "wanneer is de volgende bijeenkomst?" / "when is the next meeting?": the words after "next" filter,
 # unless they only say "a meeting".
@@ -82,25 +80,10 @@ async def handle(request: Request, context: Context) -> list[Reply]:
     if not events:
         return [reply.para(t["none_for"].format(term[:80]) if term else t["none"]).build()]
     reply.para(Bold(t["coming_for"].format(term[:80]) if term else t["coming"]))
-    reply.items([_line(event, knowledge, request.lang) for event in events[:SHOWN]])
+    reply.items([event_line(event, knowledge, request.lang) for event in events[:SHOWN]])
     if len(events) > SHOWN:
         reply.para(t["more"].format(len(events) - SHOWN), Code(t["narrow"]))
     return [reply.build()]
-
-
-def _line(event: Event, knowledge: Knowledge, lang: str) -> list[list[Piece]]:
-    t = _T[lang]
-    title: Piece = Link(event.title, event.url) if event.url else Bold(event.title)
-    head: list[Piece] = [t["cancelled"]] if getattr(event, "cancelled", False) else []
-    when = span(event.start, event.end, event.all_day, lang)
-    head += [title, f" — {when}" + (f", {event.location}" if event.location else "")]
-    return [head, [t["for"], _audience(event, knowledge, lang), " · ", Code(f"!event {event.id}")]]
-
-
-def _audience(event: Event, knowledge: Knowledge, lang: str) -> str:
-    if "all" in event.teams:
-        return _T[lang]["everyone"]
-    return ", ".join(knowledge.teams[t].name for t in event.teams if t in knowledge.teams)
 
 
 def _one(event_id: str, knowledge: Knowledge, lang: str) -> Reply:
@@ -113,7 +96,7 @@ def _one(event_id: str, knowledge: Knowledge, lang: str) -> Reply:
         close = difflib.get_close_matches(event_id[:80], list(knowledge.events), n=1)
         hint = t["meant"].format(f"!event {close[0]}") if close else ""
         return ReplyBuilder().para(t["unknown"], Code(event_id[:40]), hint).build()
-    [head, audience] = _line(event, knowledge, lang)
+    [head, audience] = event_line(event, knowledge, lang)
     reply = ReplyBuilder().para(*head)
     if event.description:
         reply.para(event.description)

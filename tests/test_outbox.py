@@ -60,6 +60,21 @@ async def test_a_refused_reply_is_replaced_once_and_does_not_hold_the_next(serve
     assert server.sent == ["big-fallback", "next"]       # "bad" and its fallback dropped, never retried
 
 
+async def test_what_waits_for_acceptance_runs_only_after_it(server):
+    accepted: list[str] = []
+
+    def note(name: str):
+        async def on_sent() -> None:
+            accepted.append(name)
+        return on_sent
+
+    server.refuse = {"refused": [Rejected("M_FORBIDDEN")]}
+    server.outbox.put("!a", Outgoing("!a", {}, "refused", on_sent=note("refused")))
+    server.outbox.put("!a", Outgoing("!a", {}, "fine", on_sent=note("fine")))
+    assert await server.outbox.drain(timeout=2)
+    assert accepted == ["fine"]
+
+
 async def test_one_rooms_trouble_never_holds_another_room(server):
     server.hold["!stuck"] = asyncio.Event()
     outbox = server.outbox

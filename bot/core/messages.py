@@ -1,4 +1,4 @@
-"""What every transport hands the dispatcher, and what handlers hand back.
+"""What every transport hands the dispatcher, what handlers hand back, and what the bot posts itself.
 
 Matrix, the console and the tests all speak this, so one handler runs on all
 three and never sees matrix-nio.
@@ -36,3 +36,16 @@ class Reply:
     text: str
     html: str
     mentions: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Post:
+    """A message the bot starts itself (an announcement), not a reply to anyone.
+
+    `key` names it for good: the transport derives its transaction id from it,
+    so posting the same key again after a crash is a no-op at the homeserver.
+    """
+
+    room: str                      # a room id or alias
+    reply: Reply
+    key: str

@@ -56,7 +56,7 @@ def due_at(now: datetime, events: Iterable[Event], teams: Mapping[str, Team], ne
     found: list[Due] = []
     rooms_fixed = list(network_rooms)
     for event in sorted(events, key=lambda e: (e.start, e.id)):
-        if getattr(event, "cancelled", False) or now >= event.start:
+        if event.cancelled or now >= event.start:
             continue
         passed = [lead for lead in leads_of(event, default) if lead.before(event.start) <= now]
         if not passed:
@@ -72,7 +72,7 @@ def due_at(now: datetime, events: Iterable[Event], teams: Mapping[str, Team], ne
 
 def next_moment(now: datetime, events: Iterable[Event], default: tuple[Lead, ...]) -> datetime | None:
     """The first lead moment after `now` of an event that has not begun: when to look again."""
-    moments = [moment for event in events if not getattr(event, "cancelled", False) and now < event.start
+    moments = [moment for event in events if not event.cancelled and now < event.start
                for lead in leads_of(event, default)
                if now < (moment := lead.before(event.start)) < event.start]
     return min(moments, default=None)

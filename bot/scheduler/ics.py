@@ -53,7 +53,7 @@ def _vevent(event: Event) -> icalendar.Event:
         entry.add("description", description)
     if event.url:
         entry.add("url", event.url)
-    if getattr(event, "cancelled", False):
+    if event.cancelled:
         entry.add("status", "CANCELLED")
     entry.add("dtstamp", event.start.astimezone(timezone.utc))   # fixed: the same knowledge, the same file
     return entry

@@ -32,12 +32,13 @@ from nio import (
 
 from bot.config import Config
 from bot.core.dispatch import Dispatcher, RoleOf
-from bot.core.messages import Message, Role
+from bot.core.formatting import simple
+from bot.core.messages import Message, Post, Role
 from bot.core.roles import role_from_config, role_with_membership
 from bot.store.sync_state import Session, SyncState
-from bot.transport.matrix.convert import (ENCRYPTED_NOTICE, after_own_join, failed_content, incoming, notice_content,
+from bot.transport.matrix.convert import (ENCRYPTED_NOTICE, after_own_join, failed_content, incoming, post_content,
                                           reply_content, txn_id)
-from bot.transport.matrix.send_queue import Backoff, Outbox, Outgoing, Unreachable, send_failure
+from bot.transport.matrix.send_queue import Backoff, Checkpoint, Outbox, Outgoing, Unreachable, send_failure
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -78,6 +79,7 @@ class MatrixBot:
         self._joined: set[str] = set()
         self._in_flight: set[str] = set()
         self._network_rooms: set[str] = set()
+        self._aliases: dict[str, str] = {}        # room alias -> room id, resolved once
         self._stopping = asyncio.Event()
         self.ready = asyncio.Event()     # set after the first sync was handled
         self._on_ready = on_ready
@@ -228,7 +230,8 @@ class MatrixBot:
         room = self.client.rooms.get(room_id)
         if room and room.encrypted:
             log.warning("joined an encrypted room; its messages cannot be read", extra={"room_id": room_id})
-            self.outbox.put(room_id, Outgoing(room_id, notice_content(ENCRYPTED_NOTICE), txn_id(room_id + "/encrypted", 0)))
+            self.outbox.put(room_id, Outgoing(room_id, post_content(simple(ENCRYPTED_NOTICE)),
+                                              txn_id(room_id + "/encrypted", 0)))
 
     def _is_direct(self, room_id: str) -> bool:
         room = self.client.rooms.get(room_id)
@@ -270,14 +273,32 @@ class MatrixBot:
 
     async def _resolve_network_rooms(self) -> None:
         for room in self.config.network_rooms:
-            if room.startswith("!"):
-                self._network_rooms.add(room)
-                continue
-            response = await self._retrying(lambda room=room: self.client.room_resolve_alias(room), "resolve alias")
+            if room_id := await self._room_id(room):
+                self._network_rooms.add(room_id)
+
+    async def _room_id(self, room: str) -> str | None:
+        """A room id for an id or alias (aliases asked once); None when the alias is unknown."""
+        if room.startswith("!"):
+            return room
+        if room not in self._aliases:
+            response = await self._retrying(lambda: self.client.room_resolve_alias(room), "resolve alias")
             if isinstance(response, RoomResolveAliasError):
-                log.warning("network room alias not found", extra={"alias": room})
-            else:
-                self._network_rooms.add(response.room_id)
+                log.warning("room alias not found", extra={"alias": room})
+                return None
+            self._aliases[room] = response.room_id
+        return self._aliases[room]
+
+    # --- posting ------------------------------------------------------------
+
+    async def post(self, post: Post, on_sent: Checkpoint) -> bool:
+        """Queue a post of the bot's own; `on_sent` runs once the homeserver accepted it.
+        False when it cannot go out now (unknown room, the bot not in it): the caller tries later."""
+        room_id = await self._room_id(post.room)
+        if room_id is None or room_id not in self._joined:
+            log.warning("cannot post: not in that room", extra={"room": post.room, "key": post.key})
+            return False
+        self.outbox.put(room_id, Outgoing(room_id, post_content(post.reply), txn_id(post.key, 0), on_sent=on_sent))
+        return True
 
     # --- sending ------------------------------------------------------------
 

@@ -65,9 +65,10 @@ def reply_content(reply: Reply, question: Message) -> dict[str, Any]:
     }
 
 
-def notice_content(text: str) -> dict[str, Any]:
-    """A plain notice that mentions nobody (a room-wide word from the bot)."""
-    return {"msgtype": "m.notice", "body": text, "m.mentions": {}}
+def post_content(reply: Reply) -> dict[str, Any]:
+    """A notice the bot posts of itself (an announcement, a word to the room): it pings nobody."""
+    return {"msgtype": "m.notice", "body": reply.text, "format": "org.matrix.custom.html",
+            "formatted_body": reply.html, "m.mentions": {}}
 
 
 def replied_to(content: dict[str, Any]) -> str | None:

@@ -36,16 +36,19 @@ class Rejected(Exception):
     """The homeserver refused this item for good (a 4xx: too large, forbidden, not in the room)."""
 
 
+Checkpoint = Callable[[], Awaitable[None]]
+
+
 @dataclass(frozen=True)
 class Outgoing:
     room_id: str
     content: dict[str, Any]
     txn_id: str
     fallback: dict[str, Any] | None = None    # sent once in its place if the homeserver rejects it
+    on_sent: Checkpoint | None = None         # run once the homeserver accepted it (not for a fallback)
 
 
 Send = Callable[[Outgoing], Awaitable[None]]
-Checkpoint = Callable[[], Awaitable[None]]
 
 
 class Backoff:
@@ -187,6 +190,8 @@ class Outbox:
             try:
                 await self._send(item)
                 self._stalled.clear()
+                if item.on_sent:
+                    await item.on_sent()
                 return
             except RateLimited as exc:
                 log.info("send rate limited", extra={"room_id": item.room_id, "txn_id": item.txn_id,

@@ -1,0 +1,56 @@
+"""How an event reads in chat, for the agenda and the announcements alike."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from bot.core.dates import NETWORK_TZ, span
+from bot.core.formatting import Bold, Code, Link, Piece, ReplyBuilder
+from bot.core.messages import Reply
+from bot.knowledge.model import Event, Knowledge
+
+_T = {
+    "nl": {"for": "Voor: ", "everyone": "iedereen", "cancelled": "AFGELAST: ", "today": "Vandaag",
+           "tomorrow": "Morgen", "days": "Over {} dagen", "hours": "Over {} uur", "minutes": "Over {} minuten",
+           "details": "Meer: "},
+    "en": {"for": "For: ", "everyone": "everyone", "cancelled": "CANCELLED: ", "today": "Today",
+           "tomorrow": "Tomorrow", "days": "In {} days", "hours": "In {} hours", "minutes": "In {} minutes",
+           "details": "More: "},
+}
+
+
+def event_line(event: Event, knowledge: Knowledge, lang: str) -> list[list[Piece]]:
+    """Title (a link when it has one), when and where; then who it is for and how to see more."""
+    t = _T[lang]
+    title: Piece = Link(event.title, event.url) if event.url else Bold(event.title)
+    head: list[Piece] = [t["cancelled"]] if event.cancelled else []
+    when = span(event.start, event.end, event.all_day, lang)
+    head += [title, f" — {when}" + (f", {event.location}" if event.location else "")]
+    return [head, [t["for"], audience(event, knowledge, lang), " · ", Code(f"!event {event.id}")]]
+
+
+def audience(event: Event, knowledge: Knowledge, lang: str) -> str:
+    if "all" in event.teams:
+        return _T[lang]["everyone"]
+    return ", ".join(knowledge.teams[t].name for t in event.teams if t in knowledge.teams)
+
+
+def how_soon(start: datetime, now: datetime, lang: str) -> str:
+    """"Morgen", "Over 7 dagen", "Over 2 uur": from the moment it is said, not from the lead,
+    so an announcement that went out late after downtime still tells the truth."""
+    t = _T[lang]
+    left = start - now
+    if left.total_seconds() < 3600:
+        return t["minutes"].format(max(1, round(left.total_seconds() / 60)))
+    days = (start.astimezone(NETWORK_TZ).date() - now.astimezone(NETWORK_TZ).date()).days
+    if days == 0:
+        return t["hours"].format(round(left.total_seconds() / 3600)) if left.total_seconds() < 6 * 3600 else t["today"]
+    return t["tomorrow"] if days == 1 else t["days"].format(days)
+
+
+def announcement(event: Event, knowledge: Knowledge, now: datetime, lang: str) -> Reply:
+    head, more = event_line(event, knowledge, lang)
+    reply = ReplyBuilder().para(Bold(how_soon(event.start, now, lang) + ": "), *head)
+    if event.description:
+        reply.para(event.description)
+    return reply.para(*more).build()
