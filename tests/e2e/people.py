@@ -30,7 +30,8 @@ ROOT = Path(__file__).resolve().parents[2]
 class BotProcess:
     """One bot account with its own config and store, started and stopped like in production."""
 
-    def __init__(self, workdir: Path, synapse: LocalSynapse, user_id: str, password: str, **network: Any) -> None:
+    def __init__(self, workdir: Path, synapse: LocalSynapse, user_id: str, password: str, *,
+                 knowledge: Path | None = None, **network: Any) -> None:
         self.workdir = workdir
         self.user_id = user_id
         self.log_path = workdir / "bot.log"
@@ -43,7 +44,7 @@ class BotProcess:
             "password_env": "E2E_BOT_PASSWORD",
             "store": str(workdir / "bot.sqlite3"),
             "log_level": "INFO",
-            "knowledge": {"path": str(ROOT / "knowledge")},
+            "knowledge": {"path": str(knowledge or ROOT / "knowledge")},
             "network": {"allowed_servers": [synapse.server_name], **network},
         }))
         self.proc: subprocess.Popen | None = None
