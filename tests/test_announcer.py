@@ -21,7 +21,7 @@ START = datetime(2027, 1, 20, 14, 0, tzinfo=NETWORK_TZ)
 
 def knowledge_with(tmp_path: Path, *events: str) -> LiveKnowledge:
     directory = tmp_path / "knowledge"
-    directory.mkdir()
+    directory.mkdir(parents=True)
     for name in ("organisations.yaml", "vocabulary.yaml"):
         (directory / name).write_text((SAMPLE / name).read_text(encoding="utf-8"), encoding="utf-8")
     (directory / "teams.yaml").write_text("""\
@@ -143,3 +143,54 @@ async def test_the_dry_run_reads_what_the_store_says_was_sent(tmp_path, database
     assert [(d.room, str(d.lead)) for d in due] == [("#b:example.org", "1d")]
     assert await app.due_announcements(Config(), live, tmp_path / "none.sqlite3", START) == []
     assert not (tmp_path / "none.sqlite3").exists()
+
+
+def edited(tmp_path: Path, name: str, *events: str) -> LiveKnowledge:
+    return knowledge_with(tmp_path / name, *events)
+
+
+async def test_a_changed_time_or_place_is_news_to_the_rooms_that_heard_of_it(tmp_path, database):
+    transport = Transport()
+    one_team = MEETING.replace("teams: [a, b]", "teams: [a]")
+    await announcer(knowledge_with(tmp_path, one_team), database, transport).announce_due(START - timedelta(days=7))
+    moved = one_team.replace(START.isoformat(), (START + timedelta(days=1)).isoformat()).replace("Utrecht", "Zwolle")
+    later = edited(tmp_path, "moved", moved.replace("teams: [a]", "teams: [a, b]"))
+    bot = announcer(later, database, transport)
+    await bot.announce_due(START - timedelta(days=6))
+    news = transport.posts[1:]
+    assert [(p.room, p.reply.text.split(":")[0]) for p in news] == [
+        ("#b:example.org", "Over 7 dagen"), ("#a:example.org", "Gewijzigd")]   # b had not heard of it: new to b
+    assert news[1].reply.text.startswith("Gewijzigd: Overleg zorgkantoren — donderdag 21 januari, 14:00, Zwolle")
+    assert "(was: woensdag 20 januari, 14:00, Utrecht)" in news[1].reply.text
+    await bot.announce_due(START - timedelta(days=6))
+    assert transport.posts[1:] == news                                  # told once
+
+
+async def test_a_cancelled_or_removed_event_is_called_off_where_it_was_announced(tmp_path, database):
+    transport = Transport()
+    await announcer(knowledge_with(tmp_path, MEETING), database, transport).announce_due(START - timedelta(days=7))
+    off = edited(tmp_path, "off", MEETING.replace("announce: [7d, 1d, 2h]", "announce: [7d, 1d, 2h]\n    cancelled: true"))
+    bot = announcer(off, database, transport)
+    await bot.announce_due(START - timedelta(days=2))
+    await bot.announce_due(START - timedelta(days=1))
+    called_off = transport.posts[2:]
+    assert [p.room for p in called_off] == ["#a:example.org", "#b:example.org"]
+    assert called_off[0].reply.text == "AFGELAST: Overleg zorgkantoren — woensdag 20 januari, 14:00, Utrecht"
+    gone = Transport()
+    other = await Database.open(tmp_path / "other.sqlite3")
+    try:
+        await announcer(knowledge_with(tmp_path / "x", MEETING), other, gone).announce_due(START - timedelta(days=7))
+        await announcer(edited(tmp_path, "gone"), other, gone).announce_due(START - timedelta(days=3))
+    finally:
+        await other.close()
+    assert [p.reply.text.split(" — ")[0] for p in gone.posts[2:]] == ["AFGELAST: Overleg zorgkantoren"] * 2
+
+
+async def test_an_event_that_appears_inside_its_lead_window_is_announced_once(tmp_path, database):
+    transport = Transport()
+    await announcer(edited(tmp_path, "before"), database, transport).announce_due(START - timedelta(days=3))
+    bot = announcer(edited(tmp_path, "after", MEETING), database, transport)
+    await bot.announce_due(START - timedelta(days=3))
+    await bot.announce_due(START - timedelta(days=2))
+    assert [p.key for p in transport.posts] == ["overleg/#a:example.org/7d", "overleg/#b:example.org/7d"]
+    assert transport.posts[0].reply.text.startswith("Over 3 dagen: Overleg zorgkantoren")

@@ -10,22 +10,27 @@ tried again a little later; knowledge that changes wakes the loop at once.
 from __future__ import annotations
 
 import asyncio
+import hashlib
+import json
 import logging
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from bot.config import Config
 from bot.core.dates import utc_now
-from bot.core.messages import Post
+from bot.core.messages import Post, Reply
 from bot.knowledge.leads import Lead
-from bot.knowledge.model import Knowledge
+from bot.knowledge.model import Event, Knowledge
 from bot.matching.live import LiveKnowledge
 from bot.scheduler.due import Due, due_at, next_moment
-from bot.scheduler.texts import announcement
+from bot.scheduler.texts import announcement, cancelled, changed
 from bot.store.announcements import Announcements, Key
 
 log = logging.getLogger(__name__)
 
+LANG = "nl"                      # the network's language; rooms in English are a later setting
 RETRY = timedelta(minutes=2)     # a post that could not go out is tried again this much later
 LONGEST_SLEEP = timedelta(hours=6)   # a wall-clock jump (suspend, NTP) is noticed at least this often
 
@@ -65,30 +70,66 @@ class Announcer:
         return due_given(self.live.current.knowledge, self.config, await self.announced.sent(), now)
 
     async def announce_due(self, now: datetime) -> int:
-        """Post everything due; returns how many could not go out (to try again soon)."""
+        """Post everything due, and the news of changed and cancelled events to the rooms that had
+        heard of them; returns how many could not go out (to try again soon)."""
         knowledge = self.live.current.knowledge
+        news = [_News(due.event, due.room, str(due.lead), announcement(knowledge.events[due.event], knowledge, now, LANG),
+                      told(knowledge.events[due.event])) for due in await self.due(now)]
+        news += _changes(knowledge, await self.announced.heard(), await self.announced.sent(), now)
         waiting = 0
-        for due in await self.due(now):
-            key = f"{due.event}/{due.room}/{due.lead}"
+        for item in news:
+            key = f"{item.event}/{item.room}/{item.label}"
             if key in self._in_flight:
                 continue
-            event = knowledge.events[due.event]
-            reply = announcement(event, knowledge, now, "nl")
             self._in_flight.add(key)
-            if await self._post(Post(due.room, reply, key), self._recorder(due, key)):
-                log.info("announcement queued", extra={"event": due.event, "room": due.room, "lead": str(due.lead)})
+            if await self._post(Post(item.room, item.reply, key), self._recorder(item, key)):
+                log.info("announcement queued", extra={"event": item.event, "room": item.room, "lead": item.label})
             else:
                 self._in_flight.discard(key)
                 waiting += 1
         return waiting
 
-    def _recorder(self, due: Due, key: str) -> Callable[[], Awaitable[None]]:
-        event = self.live.current.knowledge.events[due.event]
-        told = {"start": event.start.isoformat(), "end": event.end.isoformat() if event.end else None,
-                "location": event.location}
-
+    def _recorder(self, item: _News, key: str) -> Callable[[], Awaitable[None]]:
         async def record() -> None:
-            await self.announced.record(due.event, due.room, str(due.lead), told)
+            await self.announced.record(item.event, item.room, item.label, item.details)
             self._in_flight.discard(key)
-            log.info("announced", extra={"event": due.event, "room": due.room, "lead": str(due.lead)})
+            log.info("announced", extra={"event": item.event, "room": item.room, "lead": item.label})
         return record
+
+
+@dataclass(frozen=True)
+class _News:
+    """One post to make: for this event and room, under this label (a lead, "changed-…", "cancelled")."""
+
+    event: str
+    room: str
+    label: str
+    reply: Reply
+    details: dict[str, Any]      # what the room will then have heard
+
+
+CANCELLED = "cancelled"
+_COMPARED = ("start", "end", "location")     # a change in these is news to the rooms that heard of the event
+
+
+def told(event: Event) -> dict[str, Any]:
+    """What a room hears of an event: kept, to announce a later change or cancellation against."""
+    return {"title": event.title, "start": event.start.isoformat(), "all_day": event.all_day,
+            "end": event.end.isoformat() if event.end else None, "location": event.location}
+
+
+def _changes(knowledge: Knowledge, heard: dict[Key, dict[str, Any]], sent: dict[Key, list[str]],
+             now: datetime) -> list[_News]:
+    news = []
+    for (event_id, room), before in heard.items():
+        if CANCELLED in sent.get((event_id, room), ()) or datetime.fromisoformat(before["start"]) <= now:
+            continue          # already told it is off, or it has begun: no more news
+        event = knowledge.events.get(event_id)
+        if event is None or event.cancelled:
+            news.append(_News(event_id, room, CANCELLED, cancelled(before, LANG), before))
+            continue
+        after = told(event)
+        if any(after[key] != before.get(key) for key in _COMPARED):
+            digest = hashlib.sha256(json.dumps([after[key] for key in _COMPARED]).encode()).hexdigest()[:10]
+            news.append(_News(event_id, room, f"changed-{digest}", changed(event, knowledge, before, LANG), after))
+    return news

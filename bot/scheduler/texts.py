@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from bot.core.dates import NETWORK_TZ, span
 from bot.core.formatting import Bold, Code, Link, Piece, ReplyBuilder
@@ -12,10 +13,10 @@ from bot.knowledge.model import Event, Knowledge
 _T = {
     "nl": {"for": "Voor: ", "everyone": "iedereen", "cancelled": "AFGELAST: ", "today": "Vandaag",
            "tomorrow": "Morgen", "days": "Over {} dagen", "hours": "Over {} uur", "minutes": "Over {} minuten",
-           "details": "Meer: "},
+           "changed": "Gewijzigd: ", "was": "was: "},
     "en": {"for": "For: ", "everyone": "everyone", "cancelled": "CANCELLED: ", "today": "Today",
            "tomorrow": "Tomorrow", "days": "In {} days", "hours": "In {} hours", "minutes": "In {} minutes",
-           "details": "More: "},
+           "changed": "Changed: ", "was": "was: "},
 }
 
 
@@ -54,3 +55,22 @@ def announcement(event: Event, knowledge: Knowledge, now: datetime, lang: str) -
     if event.description:
         reply.para(event.description)
     return reply.para(*more).build()
+
+
+def changed(event: Event, knowledge: Knowledge, before: dict[str, Any], lang: str) -> Reply:
+    """The event as it is now, and what the room was told before."""
+    t = _T[lang]
+    head, more = event_line(event, knowledge, lang)
+    return (ReplyBuilder().para(Bold(t["changed"]), *head)
+            .para(f"({t['was']}{_told(before, lang)})").para(*more).build())
+
+
+def cancelled(before: dict[str, Any], lang: str) -> Reply:
+    """An event that is off (cancelled, or gone from the knowledge), as the room knew it."""
+    return ReplyBuilder().para(_T[lang]["cancelled"], Bold(before["title"]), f" — {_told(before, lang)}").build()
+
+
+def _told(before: dict[str, Any], lang: str) -> str:
+    end = datetime.fromisoformat(before["end"]) if before.get("end") else None
+    when = span(datetime.fromisoformat(before["start"]), end, before.get("all_day", False), lang)
+    return when + (f", {before['location']}" if before.get("location") else "")
