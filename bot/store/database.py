@@ -51,6 +51,24 @@ MIGRATIONS: tuple[Migration, ...] = (
         PRIMARY KEY (event_id, room, lead)
     );
     """),
+    Migration(4, "pledges: needs and offers (halen en brengen), each made once by its chat message", """
+    CREATE TABLE pledges (
+        number INTEGER PRIMARY KEY AUTOINCREMENT,
+        kind TEXT NOT NULL CHECK (kind IN ('need', 'offer')),
+        text TEXT NOT NULL,
+        by TEXT,
+        organisation TEXT,
+        room TEXT,
+        status TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'fulfilled', 'withdrawn')),
+        created REAL NOT NULL,
+        changed REAL NOT NULL,
+        ref TEXT UNIQUE,
+        event_id TEXT UNIQUE,
+        reminded REAL,
+        reason TEXT
+    );
+    CREATE INDEX pledges_by_author ON pledges (by);
+    """),
 )
 NEWEST = MIGRATIONS[-1].version
 
