@@ -8,16 +8,26 @@ be shared.
 from __future__ import annotations
 
 import os
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
-from bot.knowledge.fields import MATRIX_USER_RE, Invalid, cut, did_you_mean, durations, kind_of, shown, text, texts
+from bot.knowledge.fields import (
+    Invalid,
+    cut,
+    did_you_mean,
+    durations,
+    homeserver,
+    kind_of,
+    log_level,
+    shown,
+    text,
+    texts,
+    user_id,
+    user_ids,
+)
 from bot.knowledge.leads import Lead
 from bot.knowledge.yaml_lines import LinedDict, Problem, ProblemsError, YamlError, load_yaml
-
-LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
 
 
 class ConfigError(ProblemsError):
@@ -39,32 +49,6 @@ class Config:
     ignored_users: tuple[str, ...] = ()
     announce: tuple[Lead, ...] = (Lead(7, "d"), Lead(1, "d"))
     log_level: str = "INFO"
-    source: str = "<defaults>"
-
-
-def _user_id(value: Any) -> str:
-    user = text(value)
-    if not MATRIX_USER_RE.match(user):
-        raise Invalid(f"{shown(user)} is not a Matrix user id like @verbinder:example.org")
-    return user
-
-
-def _user_ids(value: Any) -> tuple[str, ...]:
-    return tuple(_user_id(v) for v in (value if isinstance(value, list) else [value] if value else []))
-
-
-def _homeserver(value: Any) -> str:
-    url = text(value).rstrip("/")
-    if not re.match(r"^https?://[^\s/]+", url):
-        raise Invalid(f"{shown(url)} is not a homeserver URL like https://matrix.example.org")
-    return url
-
-
-def _level(value: Any) -> str:
-    level = text(value).upper()
-    if level not in LOG_LEVELS:
-        raise Invalid(f"{shown(value)} is not one of {', '.join(LOG_LEVELS)}")
-    return level
 
 
 def _env_secret(value: Any) -> str:
@@ -78,21 +62,21 @@ def _env_secret(value: Any) -> str:
 # section -> key -> (Config attribute, converter); "" is the top level
 _SCHEMA: dict[str, dict[str, tuple[str, Callable[[Any], Any]]]] = {
     "": {
-        "homeserver": ("homeserver", _homeserver),
-        "user_id": ("user_id", _user_id),
+        "homeserver": ("homeserver", homeserver),
+        "user_id": ("user_id", user_id),
         "password": ("password", text),
         "password_env": ("password", _env_secret),
         "device_name": ("device_name", text),
         "store": ("store", lambda v: Path(text(v))),
-        "log_level": ("log_level", _level),
+        "log_level": ("log_level", log_level),
     },
     "knowledge": {"path": ("knowledge", lambda v: Path(text(v)))},
     "network": {
-        "admins": ("admins", _user_ids),
-        "coordinators": ("coordinators", _user_ids),
+        "admins": ("admins", user_ids),
+        "coordinators": ("coordinators", user_ids),
         "allowed_servers": ("allowed_servers", texts),
         "rooms": ("network_rooms", texts),
-        "ignored_users": ("ignored_users", _user_ids),
+        "ignored_users": ("ignored_users", user_ids),
     },
     "events": {"announce": ("announce", durations)},
 }
@@ -151,4 +135,4 @@ def load_config(path: Path, *, for_matrix: bool = False) -> Config:
     for attribute in ("store", "knowledge"):
         if attribute in values and not values[attribute].is_absolute():
             values[attribute] = path.parent / values[attribute]
-    return Config(**values, source=str(path))
+    return Config(**values)

@@ -13,13 +13,15 @@ from bot.core.dispatch import Context, Request, Route
 from bot.core.formatting import Bold, Code, Link, Piece, ReplyBuilder
 from bot.core.messages import Reply, Role
 from bot.knowledge.model import Contact, Knowledge
-from bot.matching.index import Index, Reason, Result
-from bot.matching.question import Question, parse_natural, parse_topic
+from bot.matching.index import Index, Kind, Reason, Result, Via
+from bot.matching.question import ASK_COMMAND, Question, parse_natural, parse_topic
+from handlers.help import HELP_COMMAND
 
-SHOWN = {"contact": 3, "example": 3, "organisation": 2}
+SHOWN = {Kind.CONTACT: 3, Kind.EXAMPLE: 3, Kind.ORGANISATION: 2}
 QUOTED = 80     # characters of the question a reply repeats: enough to recognise it, never a wall
+NEED_COMMAND = {"nl": "haal", "en": "need"}     # where a question nobody here answers can be posted
 
-_T = {
+_TEXT = {
     "nl": {
         "found": "Over ", "found2": " vond ik:",
         "people": "Mensen met ervaring", "examples": "Praktijkvoorbeelden", "organisations": "Organisaties",
@@ -27,13 +29,12 @@ _T = {
         "members_only": "Contactgegevens zijn alleen voor leden van het netwerk",
         "none": "Ik vond niemand en geen praktijkvoorbeeld dat goed past bij ",
         "related": "Verwante thema's: ", "post": "Je kunt het ook als vraag in het netwerk zetten: ",
-        "empty": "Waarover wil je iets weten? Bijvoorbeeld: ",
-        "empty_example": "!vraag zorgkantoren",
+        "empty": "Waarover wil je iets weten? Bijvoorbeeld: ", "empty_example": "zorgkantoren",
         "shortened": "Je vraag was lang: ik heb gezocht op het begin ervan.",
         "fields": {"keyword": "trefwoord", "title": "titel", "theme": "thema", "contact": "contactpersoon",
                    "organisation": "organisatie", "summary": "beschrijving", "name": "naam",
                    "expertise": "expertise", "role": "rol", "region": "regio"},
-        "synonym": "verwant aan", "typo": "gelezen als", "compound": "deel van",
+        "via": {Via.SYNONYM: "verwant aan", Via.TYPO: "gelezen als", Via.COMPOUND: "deel van"},
     },
     "en": {
         "found": "On ", "found2": " I found:",
@@ -42,13 +43,12 @@ _T = {
         "members_only": "Contact details are for network members only",
         "none": "I found no one and no practice example that fits ",
         "related": "Related themes: ", "post": "You can also post it as a need in the network: ",
-        "empty": "What would you like to know about? For example: ",
-        "empty_example": "!ask care offices",
+        "empty": "What would you like to know about? For example: ", "empty_example": "care offices",
         "shortened": "Your question was long: I searched on its beginning.",
         "fields": {"keyword": "keyword", "title": "title", "theme": "theme", "contact": "contact",
                    "organisation": "organisation", "summary": "description", "name": "name",
                    "expertise": "expertise", "role": "role", "region": "region"},
-        "synonym": "related to", "typo": "read as", "compound": "part of",
+        "via": {Via.SYNONYM: "related to", Via.TYPO: "read as", Via.COMPOUND: "part of"},
     },
 }
 
@@ -70,14 +70,15 @@ def lookup(text: str, index: Index, lang: str | None = None, limit: int = 10, ne
 
 
 async def handle(request: Request, context: Context) -> list[Reply]:
-    t = _T[request.lang]
+    t = _TEXT[request.lang]
     snapshot = context.snapshot
     # Off the event loop: a long question at 10,000 examples takes some 20 ms, and the
     # loop keeps sending other rooms' replies meanwhile.
     found = await asyncio.to_thread(lookup, request.args, snapshot.index, request.lang)
     question = found.question
     if not question.topic:
-        return [ReplyBuilder().para(t["empty"], Code(t["empty_example"])).build()]
+        example = f"!{ASK_COMMAND[request.lang]} {t['empty_example']}"
+        return [ReplyBuilder().para(t["empty"], Code(example)).build()]
     reply = ReplyBuilder()
     if question.shortened:
         reply.para(t["shortened"])
@@ -94,32 +95,31 @@ def quote(topic: str) -> str:
 
 
 def answer(reply: ReplyBuilder, topic: str, results: list[Result], knowledge: Knowledge, lang: str, role: Role) -> None:
-    t = _T[lang]
+    t = _TEXT[lang]
     reply.para(t["found"], Bold(quote(topic)), t["found2"])
     by_kind = {kind: [r for r in results if r.kind == kind][:count] for kind, count in SHOWN.items()}
-    if by_kind["contact"]:
+    if by_kind[Kind.CONTACT]:
         reply.para(Bold(t["people"]))
-        reply.items([_person(r, knowledge, lang, role) for r in by_kind["contact"]], numbered=True)
-    if by_kind["example"]:
+        reply.items([_person(r, knowledge, lang, role) for r in by_kind[Kind.CONTACT]], numbered=True)
+    if by_kind[Kind.EXAMPLE]:
         reply.para(Bold(t["examples"]))
-        reply.items([_example(r, knowledge, lang) for r in by_kind["example"]])
-    if by_kind["organisation"]:
+        reply.items([_example(r, knowledge, lang) for r in by_kind[Kind.EXAMPLE]])
+    if by_kind[Kind.ORGANISATION]:
         reply.para(Bold(t["organisations"]))
-        reply.items([_organisation(r, knowledge, lang) for r in by_kind["organisation"]])
+        reply.items([_organisation(r, knowledge, lang) for r in by_kind[Kind.ORGANISATION]])
 
 
 def no_match(reply: ReplyBuilder, topic: str, near: list[Result], knowledge: Knowledge, lang: str) -> None:
-    t = _T[lang]
+    t = _TEXT[lang]
     reply.para(t["none"], Bold(quote(topic)), ".")
     themes = _related_themes(near, knowledge)
     if themes:
         reply.para(t["related"], ", ".join(themes))
-    command = "!haal" if lang == "nl" else "!need"
-    reply.para(t["post"], Code(f"{command} {quote(topic)}"))
+    reply.para(t["post"], Code(f"!{NEED_COMMAND[lang]} {quote(topic)}"))
 
 
 def _person(result: Result, knowledge: Knowledge, lang: str, role: Role) -> list[list[Piece]]:
-    t = _T[lang]
+    t = _TEXT[lang]
     contact = knowledge.contacts[result.id]
     org = knowledge.organisations.get(contact.organisation)
     head: list[Piece] = [Bold(contact.name)]
@@ -149,9 +149,9 @@ def _shows_details(contact: Contact, role: Role) -> bool:
 
 
 def _contact_line(contact: Contact, lang: str, role: Role) -> list[Piece]:
-    t = _T[lang]
+    t = _TEXT[lang]
     if contact.share == "private":
-        return [t["private"], " (", Code("!help"), ")"]
+        return [t["private"], " (", Code(f"!{HELP_COMMAND}"), ")"]
     if not _shows_details(contact, role):
         return [t["members_only"]]
     details: list[Piece] = []
@@ -169,7 +169,7 @@ def _example(result: Result, knowledge: Knowledge, lang: str) -> list[list[Piece
     head = _example_title(example.title, example.year, example.url)
     if org:
         head.append(f" — {org.name}")
-    return [head, [_T[lang]["why"], _reasons(result.why, lang)]]
+    return [head, [_TEXT[lang]["why"], _reasons(result.why, lang)]]
 
 
 def _example_title(title: str, year: int | None, url: str | None) -> list[Piece]:
@@ -185,12 +185,12 @@ def _organisation(result: Result, knowledge: Knowledge, lang: str) -> list[list[
 
 
 def _reasons(reasons: tuple[Reason, ...], lang: str) -> str:
-    t = _T[lang]
+    t = _TEXT[lang]
     parts = []
     for reason in reasons[:3]:
         text = f"{t['fields'].get(reason.field, reason.field)} “{reason.item}”"
-        if reason.via:
-            text += f" ({t[reason.via]} “{reason.asked}”)"
+        if reason.via is not Via.DIRECT:
+            text += f" ({t['via'][reason.via]} “{reason.asked}”)"
         parts.append(text)
     return "; ".join(parts)
 
@@ -198,8 +198,8 @@ def _reasons(reasons: tuple[Reason, ...], lang: str) -> str:
 def _related_themes(near: list[Result], knowledge: Knowledge) -> list[str]:
     seen: list[str] = []
     for result in near:
-        entry = knowledge.examples.get(result.id) if result.kind == "example" else (
-            knowledge.contacts.get(result.id) if result.kind == "contact" else None)
+        entry = knowledge.examples.get(result.id) if result.kind is Kind.EXAMPLE else (
+            knowledge.contacts.get(result.id) if result.kind is Kind.CONTACT else None)
         for theme_id in getattr(entry, "themes", ()):
             name = knowledge.themes[theme_id].name
             if name not in seen:
@@ -215,9 +215,9 @@ def recognise(text: str) -> tuple[str, str] | None:
 ROUTE = Route(
     name="ask",
     handler=handle,
-    commands={"vraag": "nl", "ask": "en", "wie": "nl", "who": "en"},
+    commands={**{word: lang for lang, word in ASK_COMMAND.items()}, "wie": "nl", "who": "en"},
     natural=recognise,
     addressed_default=True,
-    summary={"nl": "!vraag <onderwerp> — wie heeft ervaring met een onderwerp (of vraag het gewoon: “wie heeft ervaring met …?”)",
-             "en": "!ask <topic> — who has experience with a topic (or just ask: “who has experience with …?”)"},
+    summary={"nl": f"!{ASK_COMMAND['nl']} <onderwerp> — wie heeft ervaring met een onderwerp (of vraag het gewoon: “wie heeft ervaring met …?”)",
+             "en": f"!{ASK_COMMAND['en']} <topic> — who has experience with a topic (or just ask: “who has experience with …?”)"},
 )

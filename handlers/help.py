@@ -11,6 +11,8 @@ _INTRO = {
     "en": "I am Verbinder, the bot of the network Radicale vernieuwing verpleeghuiszorg. I find people and practice examples for your question.",
 }
 _COORDINATORS = {"nl": "Coördinatoren van het netwerk: ", "en": "The network's coordinators: "}
+HELP_COMMAND = "help"       # understood in either language: the one other replies point to
+_NAMED = {"nl": "hulp", "en": HELP_COMMAND}     # the command as the overview names it
 
 
 async def handle(request: Request, context: Context) -> list[Reply]:
@@ -26,6 +28,6 @@ async def handle(request: Request, context: Context) -> list[Reply]:
 ROUTE = Route(
     name="help",
     handler=handle,
-    commands={"help": "", "hulp": "nl", "start": ""},
-    summary={"nl": "!hulp — dit overzicht", "en": "!help — this overview"},
+    commands={HELP_COMMAND: "", _NAMED["nl"]: "nl", "start": ""},
+    summary={"nl": f"!{_NAMED['nl']} — dit overzicht", "en": f"!{_NAMED['en']} — this overview"},
 )

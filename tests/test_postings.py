@@ -3,23 +3,26 @@ field, compounds at a discount; values are joined per stem on first use."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import pytest
 
 from bot.matching.normalise import content_word_set, stem
-from bot.matching.postings import DOC_PART_HEAD, DOC_PART_MODIFIER, EXTRA_FIELD, StemPostings, WordPostings
+from bot.matching.postings import (DOC_PART_HEAD, DOC_PART_MODIFIER, EXTRA_FIELD, Compound, Field, StemPostings,
+                                   WordPostings)
+
+FIELDS = (Field("keyword", 1.0), Field("theme", 0.9), Field("summary", 0.7))
 
 
 @dataclass
 class Doc:
     kind: str
-    fields: list[tuple[str, float, tuple[str, ...]]] = field(default_factory=list)
+    fields: tuple[Field, ...]
+    items: tuple[tuple[str, ...], ...]
 
 
 def example(keywords=(), summary="", theme=()) -> Doc:
-    return Doc("example", [("keyword", 1.0, tuple(keywords)), ("theme", 0.9, tuple(theme)),
-                           ("summary", 0.7, (summary,) if summary else ())])
+    return Doc("example", FIELDS, (tuple(keywords), tuple(theme), (summary,) if summary else ()))
 
 
 DOCS = [
@@ -33,10 +36,10 @@ DOCS = [
 
 @pytest.fixture
 def postings() -> tuple[WordPostings, StemPostings]:
-    words_of = {item: content_word_set(item) for doc in DOCS for _, _, items in doc.fields for item in items}
+    words_of = {item: content_word_set(item) for doc in DOCS for items in doc.items for item in items}
     vocabulary = set().union(*words_of.values())
     words = WordPostings(DOCS, words_of)
-    parts = {"zorgkantoor": (stem("zorg"), stem("kantoor"))}
+    parts = {"zorgkantoor": Compound(stem("zorg"), stem("kantoor"))}
     return words, StemPostings(words, {w: stem(w) for w in vocabulary}, parts)
 
 

@@ -16,6 +16,8 @@ from bot.knowledge.leads import Lead
 
 ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 MATRIX_USER_RE = re.compile(r"^@[a-z0-9._=\-/+]+:[A-Za-z0-9.\-]+(:\d+)?$")   # @localpart:server[:port]
+EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
 SHOWN_LENGTH = 80   # a value quoted in a message: enough to recognise it, never a screenful
 
 
@@ -108,6 +110,42 @@ def url(value: Any) -> str:
     if not re.match(r"^https?://\S+$", address):
         raise Invalid(f"{shown(address)} is not a web address (http:// or https://)")
     return address
+
+
+def homeserver(value: Any) -> str:
+    """A Matrix homeserver's base URL, without a trailing slash."""
+    address = text(value).rstrip("/")
+    if not re.match(r"^https?://[^\s/]+", address):
+        raise Invalid(f"{shown(address)} is not a homeserver URL like https://matrix.example.org")
+    return address
+
+
+def user_id(value: Any, *, like: str = "@verbinder:example.org") -> str:
+    """A Matrix user id; `like` is the example the message shows (the bot's in the config, a person's elsewhere)."""
+    user = text(value)
+    if not MATRIX_USER_RE.match(user):
+        raise Invalid(f"{shown(user)} is not a Matrix user id like {like}")
+    return user
+
+
+def user_ids(value: Any) -> tuple[str, ...]:
+    """Matrix user ids: a list, or one id written on its own."""
+    return tuple(user_id(v) for v in (value if isinstance(value, list) else [value] if value else []))
+
+
+def email(value: Any) -> str:
+    address = text(value)
+    if not EMAIL_RE.match(address):
+        raise Invalid(f"{shown(address)} is not an e-mail address")
+    return address
+
+
+def log_level(value: Any) -> str:
+    """One of LOG_LEVELS, in any case."""
+    level = text(value).upper()
+    if level not in LOG_LEVELS:
+        raise Invalid(f"{shown(value)} is not one of {', '.join(LOG_LEVELS)}")
+    return level
 
 
 def moment(value: Any) -> tuple[datetime, bool]:

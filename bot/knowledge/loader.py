@@ -7,8 +7,8 @@ which is what lets a running bot keep its last good knowledge.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any, Callable
 
@@ -25,10 +25,10 @@ from bot.knowledge.model import (
     frozen_map,
 )
 from bot.knowledge.fields import (
-    MATRIX_USER_RE,
     Invalid,
     did_you_mean,
     durations,
+    email,
     ident,
     idents,
     kind_of,
@@ -38,11 +38,11 @@ from bot.knowledge.fields import (
     text,
     texts,
     url,
+    user_id,
     year,
     yes_no,
 )
 from bot.knowledge.yaml_lines import LinedDict, LinedList, Problem, ProblemsError, YamlError, load_yaml
-
 
 
 class KnowledgeError(ProblemsError):
@@ -58,49 +58,65 @@ class _Field:
     ref: str | None = None      # kind whose ids this field refers to
 
 
-_KINDS: dict[str, tuple[str, type, dict[str, _Field]]] = {
-    # top-level key: (file, model class, fields)
-    "organisations": ("organisations.yaml", Organisation, {
+@dataclass(frozen=True)
+class _Kind:
+    file: str
+    model: type
+    fields: dict[str, _Field]
+
+
+_KINDS: dict[str, _Kind] = {     # by top-level key
+    "organisations": _Kind("organisations.yaml", Organisation, {
         "id": _Field(ident, True), "name": _Field(text, True),
         "kind": _Field(one_of(*ORGANISATION_KINDS), True), "aliases": _Field(texts),
         "region": _Field(text), "url": _Field(url),
     }),
-    "contacts": ("contacts.yaml", Contact, {
+    "contacts": _Kind("contacts.yaml", Contact, {
         "id": _Field(ident, True), "name": _Field(text, True),
         "organisation": _Field(ident, True, "organisations"), "role": _Field(text),
         "matrix_id": _Field(text), "email": _Field(text), "expertise": _Field(texts),
         "themes": _Field(idents, ref="themes"), "share": _Field(one_of(*SHARE_LEVELS)),
     }),
-    "examples": ("examples.yaml", Example, {
+    "examples": _Kind("examples.yaml", Example, {
         "id": _Field(ident, True), "title": _Field(text, True),
         "organisation": _Field(ident, True, "organisations"), "summary": _Field(text, True),
         "themes": _Field(idents, ref="themes"), "keywords": _Field(texts),
         "contacts": _Field(idents, ref="contacts"), "year": _Field(year), "url": _Field(url),
     }),
-    "themes": ("vocabulary.yaml", Theme, {
+    "themes": _Kind("vocabulary.yaml", Theme, {
         "id": _Field(ident, True), "name": _Field(text, True), "aliases": _Field(texts),
     }),
-    "teams": ("teams.yaml", Team, {
+    "teams": _Kind("teams.yaml", Team, {
         "id": _Field(ident, True), "name": _Field(text, True), "room": _Field(text, True),
         "themes": _Field(idents, ref="themes"),
     }),
-    "events": ("events.yaml", Event, {
+    "events": _Kind("events.yaml", Event, {
         "id": _Field(ident, True), "title": _Field(text, True), "start": _Field(moment, True),
         "end": _Field(moment), "location": _Field(text), "description": _Field(text),
         "teams": _Field(idents, ref="teams"), "announce": _Field(durations), "url": _Field(url),
         "cancelled": _Field(yes_no),
     }),
 }
-_REQUIRED = {kind: tuple(key for key, spec in fields.items() if spec.required) for kind, (_, _, fields) in _KINDS.items()}
-_FILES: dict[str, tuple[str, ...]] = {
-    "organisations.yaml": ("organisations",),
-    "contacts.yaml": ("contacts",),
-    "examples.yaml": ("examples",),
-    "vocabulary.yaml": ("themes", "synonyms"),
-    "teams.yaml": ("teams",),
-    "events.yaml": ("events",),
-}
-EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_REQUIRED = {kind: tuple(key for key, spec in schema.fields.items() if spec.required) for kind, schema in _KINDS.items()}
+_SYNONYMS = "synonyms"      # top-level key of the synonym groups, beside the themes they widen
+# file -> its top-level keys, in reading order
+_FILES = {schema.file: tuple(kind for kind, other in _KINDS.items() if other.file == schema.file)
+          for schema in _KINDS.values()}
+_FILES[_KINDS["themes"].file] += (_SYNONYMS,)
+# Contact details checked once read as text: their messages quote the value without naming the field.
+_CONTACT_DETAILS: dict[str, Callable[[Any], str]] = {"matrix_id": partial(user_id, like="@eva:example.org"),
+                                                     "email": email}
+
+
+@dataclass(frozen=True)
+class _Ref:
+    """Ids a field refers to, checked once every file is read."""
+
+    file: str
+    line: int
+    kind: str                   # the kind the ids are of
+    ids: tuple[str, ...]
+    label: str                  # the field, as a message names it
 
 
 class _Collector:
@@ -111,7 +127,7 @@ class _Collector:
         self.problems: list[Problem] = []
         self.entries: dict[str, dict[str, object]] = {kind: {} for kind in _KINDS}
         self.seen_ids: dict[str, dict[str, int]] = {kind: {} for kind in _KINDS}   # id -> line, valid or not
-        self.refs: list[tuple[str, int, str, str | tuple[str, ...], str]] = []   # file, line, kind, id(s), field label
+        self.refs: list[_Ref] = []
         self.synonyms: list[tuple[str, ...]] = []
 
     def problem(self, file: str, line: int, message: str) -> None:
@@ -139,7 +155,7 @@ class _Collector:
                 continue
             elif not isinstance(value, LinedList):
                 self.problem(filename, line, f"{key!r} must be a list of entries")
-            elif key == "synonyms":
+            elif key == _SYNONYMS:
                 self.read_synonyms(filename, value)
             else:
                 for item, item_line in zip(value, value.lines):
@@ -158,7 +174,7 @@ class _Collector:
             self.synonyms.append(terms)
 
     def read_entry(self, filename: str, kind: str, item: Any, line: int) -> None:
-        _, model, fields = _KINDS[kind]
+        fields = _KINDS[kind].fields
         singular = kind[:-1]
         if not isinstance(item, LinedDict):
             self.problem(filename, line, f"each {singular} must be a mapping of fields (id: …, name: …), got {kind_of(item)}")
@@ -178,10 +194,10 @@ class _Collector:
                     ok = False
                     continue
                 if spec.ref:
-                    targets = values[key]
+                    targets = (values[key],) if isinstance(values[key], str) else values[key]
                     if kind == "events" and key == "teams":
                         targets = tuple(t for t in targets if t != "all")     # "all": every team
-                    self.refs.append((filename, item.lines[key], spec.ref, targets, f"{singular} field {key!r}"))
+                    self.refs.append(_Ref(filename, item.lines[key], spec.ref, targets, f"{singular} field {key!r}"))
         for key in [key for key in _REQUIRED[kind] if key not in item]:
             self.problem(filename, item.line, f"{singular} is missing required field {key!r}")
             ok = False
@@ -198,29 +214,32 @@ class _Collector:
             values["start"], values["all_day"] = values["start"]
             if "end" in values:
                 values["end"] = values["end"][0]
-        self.entries[kind][entry_id] = model(**values)
+        self.entries[kind][entry_id] = _KINDS[kind].model(**values)
 
     def check_details(self, filename: str, kind: str, item: LinedDict, values: dict[str, Any]) -> bool:
         """Checks across fields of one entry, beyond single-value types."""
         ok = True
         if kind == "contacts":
-            if "matrix_id" in values and not MATRIX_USER_RE.match(values["matrix_id"]):
-                self.problem(filename, item.line_of("matrix_id"), f"{shown(values['matrix_id'])} is not a Matrix user id like @eva:example.org")
-                ok = False
-            if "email" in values and not EMAIL_RE.match(values["email"]):
-                self.problem(filename, item.line_of("email"), f"{shown(values['email'])} is not an e-mail address")
-                ok = False
+            for key, check in _CONTACT_DETAILS.items():
+                if key not in values:
+                    continue
+                try:
+                    check(values[key])
+                except Invalid as exc:
+                    self.problem(filename, item.line_of(key), str(exc))
+                    ok = False
         if kind == "events" and "start" in values and "end" in values and values["end"][0] < values["start"][0]:
             self.problem(filename, item.line_of("end"), "event ends before it starts")
             ok = False
         return ok
 
     def resolve_references(self) -> None:
-        for filename, line, kind, targets, label in self.refs:
-            known = self.seen_ids[kind]
-            for target in (targets,) if isinstance(targets, str) else targets:
+        for ref in self.refs:
+            known = self.seen_ids[ref.kind]
+            for target in ref.ids:
                 if target not in known:
-                    self.problem(filename, line, f"{label}: unknown {kind[:-1]} id {shown(target)}{did_you_mean(target, self.entries[kind])}")
+                    self.problem(ref.file, ref.line, f"{ref.label}: unknown {ref.kind[:-1]} id {shown(target)}"
+                                                     f"{did_you_mean(target, self.entries[ref.kind])}")
 
     def unexpected_files(self) -> None:
         for path in sorted(self.directory.glob("*.y*ml")):

@@ -16,17 +16,17 @@ import math
 from bisect import bisect_right
 from collections import Counter, defaultdict
 from dataclasses import dataclass, replace
+from enum import StrEnum
 from functools import cache
-from typing import Iterable
+from typing import Iterable, NamedTuple
 
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
 from bot.knowledge.model import Knowledge
 from bot.matching.normalise import MAX_WORD, content_word_set, content_words, is_common, specificity, stem, words
-from bot.matching.postings import EXTRA_FIELD, StemPostings, WordPostings
+from bot.matching.postings import MAX_VALUE, NO_ENTRIES, Compound, Field, StemPostings, WordPostings
 
-_NONE: dict[int, float] = {}
 THRESHOLD = 43.0            # below this an entry is not a good enough match ...
 LONG_QUESTION = 6.0         # ... lowered this much per word beyond two: long questions carry filler ...
 MIN_THRESHOLD = THRESHOLD - LONG_QUESTION * 6   # ... but never below its value at eight words
@@ -40,18 +40,39 @@ STRONG = 0.75               # a match this good counts for a word's rarity; weak
                             # compound part, a word deep in a summary) must not make a rare word look common
 CANDIDATES = 200            # entries a concept brings in, from the heads of its words' ranked lists ...
 MIN_SHARE = 30              # ... at least this many a word
-MAX_VALUE = 1.0 + 3 * EXTRA_FIELD   # the best an entry can express a concept
 MIN_PART = 4                # shortest word split off a compound
-MAX_PHRASE = 6
+MAX_PHRASE = 6              # most words of a synonym or theme name looked for as one phrase
+SHOWN_ITEM = 60             # a longer item (a summary) is shown as its matching word
+
+PERSON_FIELDS = ("name", "contact")     # never "repair" a question word into someone's name
+
+
+class Kind(StrEnum):
+    """What an entry is; the values are the words `ask --json` writes."""
+
+    CONTACT = "contact"
+    EXAMPLE = "example"
+    ORGANISATION = "organisation"
+
+
+class Via(StrEnum):
+    """How an entry's item meets the question's word; a reply says so unless it is the word itself."""
+
+    DIRECT = ""               # the same stem
+    SYNONYM = "synonym"       # a synonym or theme alias of it
+    TYPO = "typo"             # the word a misspelling was repaired into
+    COMPOUND = "compound"     # a part of the unknown compound asked
+
 
 # Field weights: curated tags and titles say what an entry is about; the
-# summary only mentions things. Heaviest first (indexing relies on the order).
-EXAMPLE_FIELDS = (("keyword", 1.0), ("title", 1.0), ("theme", 0.9), ("contact", 0.85),
-                  ("organisation", 0.85), ("summary", 0.7))
-CONTACT_FIELDS = (("name", 1.0), ("expertise", 1.0), ("theme", 0.9), ("role", 0.85),
-                  ("organisation", 0.85))
-ORGANISATION_FIELDS = (("name", 1.0), ("region", 0.7))
-PERSON_FIELDS = ("name", "contact")     # never "repair" a question word into someone's name
+# summary only mentions things. Heaviest first (indexing and explaining rely on the order).
+FIELDS = {
+    Kind.EXAMPLE: (Field("keyword", 1.0), Field("title", 1.0), Field("theme", 0.9), Field("contact", 0.85),
+                   Field("organisation", 0.85), Field("summary", 0.7)),
+    Kind.CONTACT: (Field("name", 1.0), Field("expertise", 1.0), Field("theme", 0.9), Field("role", 0.85),
+                   Field("organisation", 0.85)),
+    Kind.ORGANISATION: (Field("name", 1.0), Field("region", 0.7)),
+}
 
 
 @dataclass(frozen=True)
@@ -60,24 +81,24 @@ class Reason:
 
     field: str
     item: str
-    via: str = ""             # "", "synonym", "typo", "compound"
+    via: Via = Via.DIRECT
     asked: str = ""           # the question's word when it differs
     example: str = ""         # for a contact: the supporting example's id
 
     def __str__(self) -> str:
         text = f"{self.field} {self.item}"
-        if self.via == "synonym":
+        if self.via is Via.SYNONYM:
             text += f" (synonym of {self.asked})"
-        elif self.via == "typo":
+        elif self.via is Via.TYPO:
             text += f" (read '{self.asked}' as '{self.item}')" if self.field == "summary" else f" (for '{self.asked}')"
-        elif self.via == "compound":
+        elif self.via is Via.COMPOUND:
             text += f" (part of {self.asked})"
         return f"example {self.example}: {text}" if self.example else text
 
 
 @dataclass(frozen=True)
 class Result:
-    kind: str                 # contact | example | organisation
+    kind: Kind
     id: str
     score: float
     why: tuple[Reason, ...]
@@ -86,16 +107,25 @@ class Result:
     def as_json(self) -> dict:
         out = {"kind": self.kind, "id": self.id, "score": round(self.score, 1),
                "why": [str(r) for r in self.why]}
-        if self.kind == "contact":
+        if self.kind is Kind.CONTACT:
             out["examples"] = list(self.examples)
         return out
 
 
 @dataclass
 class _Doc:
-    kind: str
+    kind: Kind
     id: str
-    fields: list[tuple[str, float, tuple[str, ...]]]   # label, weight, items
+    fields: tuple[Field, ...]           # FIELDS[kind], shared by every entry of the kind
+    items: tuple[tuple[str, ...], ...]  # field by field
+
+
+class _Expansion(NamedTuple):
+    """One way an entry may express a concept: it holds all these stems, worth `factor` of a full match."""
+
+    stems: tuple[str, ...]
+    factor: float
+    via: Via
 
 
 @dataclass
@@ -103,35 +133,66 @@ class _Concept:
     """One thing asked about, with every way an entry may express it."""
 
     asked: str
-    expansions: list[tuple[tuple[str, ...], float, str]]   # stems, factor, via
+    expansions: list[_Expansion]
     specificity: float = 1.0
     idf: float = 0.0
+
+
+class _Ranking(NamedTuple):
+    """A stem's entries, best match first, and their values negated (ascending, for bisect)."""
+
+    numbers: list[int]
+    negated: list[float]
+
+
+class _Cut(NamedTuple):
+    """An expansion whose candidates were cut at the head of a long list: its stems' postings,
+    to look up the entries other concepts bring in."""
+
+    postings: list[dict[int, float]]
+    factor: float
+
+
+class _Candidates(NamedTuple):
+    """A concept's value for the entries at the heads of its expansions' ranked lists."""
+
+    values: dict[int, float]
+    cut: list[_Cut]
+
+
+class _Ranked(NamedTuple):
+    """An entry that made the ranking, with what its score rests on."""
+
+    number: int
+    score: float
+    own: bool                 # the entry matches itself (a person may rank by examples only)
+    examples: list[int]       # for a person: the matching examples that name them, best first
 
 
 class Index:
     """The knowledge, indexed once per load; a search changes nothing but caches."""
 
     def __init__(self, knowledge: Knowledge) -> None:
-        self.knowledge = knowledge
         self.docs: list[_Doc] = list(_documents(knowledge))
         # Items recur (themes, organisations, names): each distinct one is read once.
-        items: tuple[set[str], set[str]] = (set(), set())     # distinct items: spellable, people's names
+        spellable_items: set[str] = set()
+        name_items: set[str] = set()       # people's names: no typo is repaired into one
         for doc in self.docs:
-            for label, _, field_items in doc.fields:
-                items[label in PERSON_FIELDS].update(field_items)
-        words_of = {item: content_word_set(item) for item in items[0] | items[1]}
-        spellable = set().union(*map(words_of.__getitem__, items[0]))
-        vocabulary = spellable.union(*map(words_of.__getitem__, items[1]))
+            for field, items in zip(doc.fields, doc.items):
+                (name_items if field.label in PERSON_FIELDS else spellable_items).update(items)
+        words_of = {item: content_word_set(item) for item in spellable_items | name_items}
+        spellable = set().union(*map(words_of.__getitem__, spellable_items))
+        vocabulary = spellable.union(*map(words_of.__getitem__, name_items))
         stem_of = {w: stem(w) for w in vocabulary}
         known_stems = set(stem_of.values())
-        self._parts: dict[str, tuple[str, str]] = {}       # compound word -> (modifier stem, head stem)
+        self._parts: dict[str, Compound] = {}      # the knowledge's compound words
         for w in vocabulary:
             if 2 * MIN_PART <= len(w) <= MAX_WORD and (parts := _split(w, vocabulary, known_stems)):
                 self._parts[w] = parts
         words = WordPostings(self.docs, words_of)
         self.postings = StemPostings(words, stem_of, self._parts)
         self._lexicon = self.postings.stems()
-        self._ranked_cache: dict[str, tuple[list[int], list[float]]] = {}
+        self._rankings: dict[str, _Ranking] = {}
         frequency = Counter({w: words.frequency(w) for w in spellable})
         for terms in (*knowledge.synonyms, *((t.name, *t.aliases) for t in knowledge.themes.values())):
             frequency.update(content_words(" ".join(terms)))
@@ -144,11 +205,11 @@ class Index:
         for number, members in enumerate(self._groups):
             for key in members:
                 self._group_of[key].append(number)
-        contact_number = {doc.id: n for n, doc in enumerate(self.docs) if doc.kind == "contact"}
+        contact_number = {doc.id: n for n, doc in enumerate(self.docs) if doc.kind is Kind.CONTACT}
         self._people = set(contact_number.values())
         # for each example: the people it names; for every entry: its place in id order (ties)
         self._named = [tuple(contact_number[c] for c in knowledge.examples[doc.id].contacts if c in contact_number)
-                       if doc.kind == "example" else () for doc in self.docs]
+                       if doc.kind is Kind.EXAMPLE else () for doc in self.docs]
         self._order = [0] * len(self.docs)
         for place, number in enumerate(sorted(range(len(self.docs)), key=lambda n: self.docs[n].id)):
             self._order[number] = place
@@ -159,11 +220,11 @@ class Index:
     def _synonym_groups(knowledge: Knowledge) -> list[list[tuple[str, ...]]]:
         """Each group's distinct terms as stem tuples, in the order the admin wrote them:
         a set's order would change with every start, and with it which reason is shown."""
-        raw: list[Iterable[str]] = list(knowledge.synonyms)
-        raw += [(t.name, *t.aliases, t.id.replace("-", " ")) for t in knowledge.themes.values()]
-        raw += [(o.name, *o.aliases) for o in knowledge.organisations.values() if o.aliases]
+        written: list[Iterable[str]] = list(knowledge.synonyms)
+        written += [(t.name, *t.aliases, t.id.replace("-", " ")) for t in knowledge.themes.values()]
+        written += [(o.name, *o.aliases) for o in knowledge.organisations.values() if o.aliases]
         groups = []
-        for terms in raw:
+        for terms in written:
             members = [key for key in dict.fromkeys(map(_stem_tuple, terms)) if key]
             if len(members) > 1:
                 groups.append(members)
@@ -171,15 +232,15 @@ class Index:
 
     # --- searching ----------------------------------------------------------
 
-    def _ranked(self, s: str) -> tuple[list[int], list[float]]:
-        """A word's entries, best match first, and their negated values: candidates come
-        from the heads of these lists and "how many match strongly" is a bisect. Sorted
-        on first use, as a search touches few of the words."""
-        ranked = self._ranked_cache.get(s)
-        if ranked is None:
+    def _ranking(self, s: str) -> _Ranking:
+        """A stem's entries ranked: candidates come from the heads of these lists and
+        "how many match strongly" is a bisect. Sorted on first use, as a search touches
+        few of the stems."""
+        ranking = self._rankings.get(s)
+        if ranking is None:
             ordered = sorted(self.postings[s].items(), key=lambda item: (-item[1], item[0]))   # ties: file order
-            ranked = self._ranked_cache[s] = ([n for n, _ in ordered], [-value for _, value in ordered])
-        return ranked
+            ranking = self._rankings[s] = _Ranking([n for n, _ in ordered], [-value for _, value in ordered])
+        return ranking
 
     def search(self, topic: str, limit: int = 5, threshold: float | None = None) -> list[Result]:
         """Entries scoring at least `threshold`, best first (a lower one finds near misses)."""
@@ -188,51 +249,49 @@ class Index:
             return []
         if threshold is None:
             threshold = max(MIN_THRESHOLD, THRESHOLD - LONG_QUESTION * max(0, len(concepts) - 2))
-        n = len(self.docs)
+        entries = len(self.docs)
         for concept in concepts:
             strong = self._strong(concept)
-            rarity = math.log((n + 1) / (len(strong) + 0.5))
+            rarity = math.log((entries + 1) / (len(strong) + 0.5))
             concept.idf = rarity * concept.specificity * (1.0 if strong or self._any_match(concept) else UNKNOWN)
         weight_sum = sum(concept.idf for concept in concepts)
         totals: dict[int, float] = defaultdict(float)
-        heads = []
-        for concept in concepts:
-            found, cut = self._values(concept)
-            heads.append((concept, found, cut))
-            for number, value in found.items():
+        candidates = [self._candidates(concept) for concept in concepts]
+        for concept, found in zip(concepts, candidates):
+            for number, value in found.values.items():
                 totals[number] += concept.idf * value
         # An entry brought in by one concept may lie beyond the cut of another's long list.
         needed = threshold * weight_sum / 100.0
-        potential = sum(concept.idf * MAX_VALUE for concept, _, cut in heads if cut)
-        for concept, found, cut in heads:
-            if not cut:
+        potential = sum(concept.idf * MAX_VALUE for concept, found in zip(concepts, candidates) if found.cut)
+        for concept, found in zip(concepts, candidates):
+            if not found.cut:
                 continue
-            missing = [n for n in totals if n not in found and totals[n] + potential >= needed]
+            missing = [n for n in totals if n not in found.values and totals[n] + potential >= needed]
             best = dict.fromkeys(missing, 0.0)
-            for lists, factor in cut:
-                first, *others = lists
+            for cut in found.cut:
+                first, *others = cut.postings
                 for number in missing:
                     value = first.get(number, 0.0)
                     for other in others:
                         value = min(value, other.get(number, 0.0))
-                    if value * factor > best[number]:
-                        best[number] = value * factor
+                    if value * cut.factor > best[number]:
+                        best[number] = value * cut.factor
             for number, value in best.items():
                 totals[number] += concept.idf * value
         scores = {number: 100.0 * total / weight_sum for number, total in totals.items()}   # shown at most 100
-        return [self._result(*entry, concepts) for entry in self._rank(scores, threshold, limit)]
+        return [self._result(ranked, concepts) for ranked in self._rank(scores, threshold, limit)]
 
     def _strong(self, concept: _Concept) -> set[int]:
         """Entries matching the concept well (value >= STRONG): its document frequency."""
         found: set[int] = set()
-        for stems_, factor, _ in concept.expansions:
+        for stems, factor, _ in concept.expansions:
             if factor < STRONG:
                 continue
             sets = []
-            for s in stems_:
+            for s in stems:
                 if s not in self.postings:
                     break
-                numbers, negated = self._ranked(s)
+                numbers, negated = self._ranking(s)
                 sets.append(numbers[:bisect_right(negated, -STRONG / factor)])
             else:
                 matched = set(sets[0]).intersection(*sets[1:]) if len(sets) > 1 else sets[0]
@@ -240,66 +299,70 @@ class Index:
         return found
 
     def _any_match(self, concept: _Concept) -> bool:
-        return any(all(s in self.postings for s in stems_) for stems_, _, _ in concept.expansions)
+        return any(all(s in self.postings for s in stems) for stems, _, _ in concept.expansions)
 
-    def _values(self, concept: _Concept) -> tuple[dict[int, float], list[tuple[list[dict[int, float]], float]]]:
-        """The concept's value for the entries at the heads of its words' ranked lists
-        (about CANDIDATES in all): the candidates. Also the lists that were cut there,
-        to look up entries that other concepts bring in."""
+    def _candidates(self, concept: _Concept) -> _Candidates:
+        """The concept's value for the entries at the heads of its stems' ranked lists
+        (about CANDIDATES in all). Also the expansions whose lists were cut there, to
+        look up entries that other concepts bring in."""
         found: dict[int, float] = {}
-        cut: list[tuple[list[dict[int, float]], float]] = []
+        cut: list[_Cut] = []
         share = max(MIN_SHARE, CANDIDATES // max(1, len(concept.expansions)))
-        for stems_, factor, _ in concept.expansions:
-            if not all(s in self.postings for s in stems_):
+        for stems, factor, _ in concept.expansions:
+            if not all(s in self.postings for s in stems):
                 continue
-            lists = [self.postings[s] for s in stems_]
-            rarest = min(stems_, key=lambda s: len(self.postings[s]))
-            head = self._ranked(rarest)[0]
+            postings = [self.postings[s] for s in stems]
+            rarest = min(stems, key=lambda s: len(self.postings[s]))
+            head = self._ranking(rarest).numbers
             if len(head) > share:
-                cut.append((lists, factor))
+                cut.append(_Cut(postings, factor))
             for number in head[:share]:
-                value = factor * min(d.get(number, 0.0) for d in lists)
+                value = factor * min(entries.get(number, 0.0) for entries in postings)
                 if value > found.get(number, 0.0):
                     found[number] = value
-        return found, cut
+        return _Candidates(found, cut)
 
-    def _value(self, stems_: tuple[str, ...], factor: float, number: int) -> float:
+    def _value(self, expansion: _Expansion, number: int) -> float:
         """How well entry `number` expresses one reading of a concept (0 when it does not)."""
-        return factor * min(self.postings.get(s, _NONE).get(number, 0.0) for s in stems_)
+        return expansion.factor * min(self.postings.get(s, NO_ENTRIES).get(number, 0.0) for s in expansion.stems)
 
-    def _rank(self, scores: dict[int, float], threshold: float, limit: int) -> list[tuple]:
-        """The best `limit` of (kind, entry, score, backing examples, own match) above the
-        threshold; people rank by their own entry and by the examples that name them."""
-        support: dict[int, list[tuple[float, int]]] = defaultdict(list)
-        ranked: list[tuple] = []       # (-score, not a person, id order, entry, backing, own)
-        people: set[int] = set()
+    def _rank(self, scores: dict[int, float], threshold: float, limit: int) -> list[_Ranked]:
+        """The best `limit` entries above the threshold; people rank by their own entry
+        and by the examples that name them.
+
+        Heap entries and backing examples are plain tuples, compared as tuples and local to
+        this method: a NamedTuple costs 8x as much to build, and one is built for every entry
+        above the threshold (some 200 a search at 10,000 examples)."""
+        support: dict[int, list[tuple[float, int]]] = defaultdict(list)   # person -> (score, example) naming them
+        places: list[tuple[float, bool, int, int]] = []     # (-score, not a person, id order, entry): best first
+        people: set[int] = set()        # people whose own entry matches
         for number, score in scores.items():
             if score < threshold:
                 continue
             if number in self._people:
                 people.add(number)
                 continue
-            ranked.append((-score, True, self._order[number], number, (), True))
+            places.append((-score, True, self._order[number], number))
             for person in self._named[number]:
                 support[person].append((score, number))
         for number in people.union(support):
-            own = number in scores and scores[number] >= threshold
+            own = number in people
             backing = support.get(number, [])
             score = max(scores[number] if own else 0.0, max(backing)[0] if backing else 0.0)
             score += 2.0 * (len(backing) - 1 + (own and bool(backing))) + 1.0
-            ranked.append((-score, False, self._order[number], number, backing, own))
-        return [(self.docs[number].kind, number, min(100.0, -negated), backing, own)
-                for negated, _, _, number, backing, own in heapq.nsmallest(limit, ranked)]
+            places.append((-score, False, self._order[number], number))
+        return [_Ranked(number, min(100.0, -negated), not_person or number in people,
+                        [n for _, n in sorted(support.get(number, ()), key=lambda b: (-b[0], self.docs[b[1]].id))])
+                for negated, not_person, _, number in heapq.nsmallest(limit, places)]
 
-    def _result(self, kind: str, number: int, score: float, backing: list[tuple[float, int]], own: bool,
-                concepts: list[_Concept]) -> Result:
+    def _result(self, ranked: _Ranked, concepts: list[_Concept]) -> Result:
         """A ranked entry with its reasons; explained only now, for the few that are shown."""
-        examples = [n for _, n in sorted(backing, key=lambda b: (-b[0], self.docs[b[1]].id))]
-        why = list(self._why(number, concepts)) if own else []
-        for example_number in examples[:2]:
+        why = list(self._why(ranked.number, concepts)) if ranked.own else []
+        for example_number in ranked.examples[:2]:
             example_id = self.docs[example_number].id
             why += [replace(r, example=example_id) for r in self._why(example_number, concepts)[:2]]
-        return Result(kind, self.docs[number].id, score, tuple(why), tuple(self.docs[n].id for n in examples))
+        doc = self.docs[ranked.number]
+        return Result(doc.kind, doc.id, ranked.score, tuple(why), tuple(self.docs[n].id for n in ranked.examples))
 
     def _concepts(self, topic: str) -> list[_Concept]:
         asked = content_words(topic)
@@ -317,25 +380,26 @@ class Index:
         return concepts
 
     def _concept(self, asked: str, key: tuple[str, ...]) -> _Concept:
-        expansions: list[tuple[tuple[str, ...], float, str]] = []
-        factor, via = 1.0, ""
+        expansions: list[_Expansion] = []
+        factor, via = 1.0, Via.DIRECT
         if len(key) == 1 and key[0] not in self.postings and key not in self._group_of:
             parts = self._compound(asked)
             if parts:
                 expansions += parts
             elif fixed := self._typo(asked):
-                key, factor, via = (stem(fixed),), TYPO, "typo"
+                key, factor, via = (stem(fixed),), TYPO, Via.TYPO
         if key[0] in self.postings or len(key) > 1:
-            expansions.append((key, factor, via))
+            expansions.append(_Expansion(key, factor, via))
+        synonym_via = Via.SYNONYM if via is Via.DIRECT else via      # a repaired word's synonyms stay a repair
         for group in self._group_of.get(key, ()):
-            expansions += [(member, SYNONYM * factor, via or "synonym")
+            expansions += [_Expansion(member, SYNONYM * factor, synonym_via)
                            for member in self._groups[group] if member != key]
         return _Concept(asked, expansions, max(specificity(w) for w in asked.split()))
 
-    def _compound(self, word: str) -> list[tuple[tuple[str, ...], float, str]]:
+    def _compound(self, word: str) -> list[_Expansion]:
         """An unknown word made of two known ones ("inkoopafspraken"), split
         where the parts are most even; the more specific part counts more."""
-        splits = []
+        splits = []     # (parts known, evenness, modifier, head): the best is the greatest
         for cut in range(MIN_PART, len(word) - MIN_PART + 1):
             modifier, head = word[:cut], word[cut:]
             if modifier.endswith("s") and len(modifier) > MIN_PART and stem(modifier) not in self._lexicon:
@@ -354,11 +418,11 @@ class Index:
             return []
         size, _, modifier, head = max(splits)
         if size == 1:
-            return [((stem(modifier),), COMPOUND_PART + COMPOUND_SPECIFIC, "compound")]
+            return [_Expansion((stem(modifier),), COMPOUND_PART + COMPOUND_SPECIFIC, Via.COMPOUND)]
         weights = {part: specificity(part) for part in (modifier, head)}
         top = max(weights.values())
-        return [((stem(modifier), stem(head)), COMPOUND_BOTH, "compound")] + [
-            ((stem(part),), COMPOUND_PART + COMPOUND_SPECIFIC * weights[part] / top, "compound")
+        return [_Expansion((stem(modifier), stem(head)), COMPOUND_BOTH, Via.COMPOUND)] + [
+            _Expansion((stem(part),), COMPOUND_PART + COMPOUND_SPECIFIC * weights[part] / top, Via.COMPOUND)
             for part in (head, modifier)
         ]
 
@@ -382,41 +446,41 @@ class Index:
         return tuple(reasons)
 
     def _explain(self, doc: _Doc, number: int, concept: _Concept) -> Reason | None:
-        values = [self._value(stems_, factor, number) for stems_, factor, _ in concept.expansions]
+        values = [self._value(expansion, number) for expansion in concept.expansions]
         best_value = max(values, default=0.0)
         if not best_value:
             return None
-        for (stems_, _, via), value in zip(concept.expansions, values):
+        for (stems, _, via), value in zip(concept.expansions, values):
             if value + 1e-9 < best_value:
                 continue
-            for label, weight, items in sorted(doc.fields, key=lambda f: -f[1]):
+            for field, items in zip(doc.fields, doc.items):      # heaviest first: the strongest reason
                 for item in items:
-                    hit = _find(item, stems_, self._parts)
+                    hit = _find(item, stems, self._parts)
                     if hit:
-                        shown = item if len(item) <= 60 else hit
-                        return Reason(label, shown, via, concept.asked if via else "")
+                        shown = item if len(item) <= SHOWN_ITEM else hit
+                        return Reason(field.label, shown, via, "" if via is Via.DIRECT else concept.asked)
         return None
 
 
-def _split(word: str, vocabulary: set[str], known_stems: set[str]) -> tuple[str, str] | None:
-    """(modifier stem, head stem) of a compound, where either is a known word."""
+def _split(word: str, vocabulary: set[str], known_stems: set[str]) -> Compound | None:
+    """The parts of a compound, where either is a known word."""
     for cut in range(MIN_PART, len(word) - MIN_PART + 1):
         suffix = word[cut:]
         if suffix in vocabulary or stem(suffix) in known_stems:
             rest = word[:cut]
             modifier = stem(rest.removesuffix("s")) if len(rest) > MIN_PART and rest.endswith("s") else stem(rest)
-            return modifier, stem(suffix)
+            return Compound(modifier, stem(suffix))
     for cut in range(len(word) - MIN_PART, MIN_PART - 1, -1):
         prefix = word[:cut]
         if prefix in vocabulary or stem(prefix) in known_stems:
-            return stem(prefix), stem(word[cut:])
+            return Compound(stem(prefix), stem(word[cut:]))
     return None
 
 
-def _find(item: str, stems_: tuple[str, ...], parts: dict) -> str | None:
-    """The word of `item` that carries the first of `stems_`, if any."""
+def _find(item: str, stems: tuple[str, ...], parts: dict[str, Compound]) -> str | None:
+    """The first word of `item` that carries one of `stems`, itself or as a compound's part."""
     for w in words(item):
-        if stem(w) in stems_ or any(p in stems_ for p in parts.get(w, ()) if p):
+        if stem(w) in stems or any(p in stems for p in parts.get(w, ()) if p):
             return w
     return None
 
@@ -438,13 +502,16 @@ def _documents(knowledge: Knowledge) -> Iterable[_Doc]:
 
     for e in knowledge.examples.values():
         names = tuple(knowledge.contacts[c].name for c in e.contacts if c in knowledge.contacts)
-        items = dict(keyword=e.keywords, title=(e.title,), theme=theme_texts(e.themes),
-                     contact=names, organisation=org_texts(e.organisation), summary=(e.summary,))
-        yield _Doc("example", e.id, [(label, w, items[label]) for label, w in EXAMPLE_FIELDS])
+        yield _doc(Kind.EXAMPLE, e.id, keyword=e.keywords, title=(e.title,), theme=theme_texts(e.themes),
+                   contact=names, organisation=org_texts(e.organisation), summary=(e.summary,))
     for c in knowledge.contacts.values():
-        items = dict(name=(c.name,), expertise=c.expertise, theme=theme_texts(c.themes),
-                     role=(c.role,) if c.role else (), organisation=org_texts(c.organisation))
-        yield _Doc("contact", c.id, [(label, w, items[label]) for label, w in CONTACT_FIELDS])
+        yield _doc(Kind.CONTACT, c.id, name=(c.name,), expertise=c.expertise, theme=theme_texts(c.themes),
+                   role=(c.role,) if c.role else (), organisation=org_texts(c.organisation))
     for o in knowledge.organisations.values():
-        items = dict(name=(o.name, *o.aliases), region=(o.region,) if o.region else ())
-        yield _Doc("organisation", o.id, [(label, w, items[label]) for label, w in ORGANISATION_FIELDS])
+        yield _doc(Kind.ORGANISATION, o.id, name=(o.name, *o.aliases), region=(o.region,) if o.region else ())
+
+
+def _doc(kind: Kind, entry_id: str, **items: tuple[str, ...]) -> _Doc:
+    """An entry, its items named by field so that none can land in another's place."""
+    fields = FIELDS[kind]
+    return _Doc(kind, entry_id, fields, tuple([items[field.label] for field in fields]))

@@ -7,7 +7,7 @@ import logging
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.knowledge.loader import KnowledgeError, validate_knowledge
+from bot.knowledge.loader import KnowledgeError, load_knowledge
 from bot.knowledge.model import Knowledge
 from bot.knowledge.yaml_lines import Problem
 from bot.matching.index import Index
@@ -30,23 +30,23 @@ class LiveKnowledge:
 
     @classmethod
     def load(cls, directory: Path) -> "LiveKnowledge":
-        loaded, problems = _load(directory)
-        if loaded is None:
-            raise KnowledgeError(problems)
-        return cls(directory, loaded)
+        """The knowledge in `directory`, or KnowledgeError listing every problem."""
+        return cls(directory, _load(directory))
 
     def reload(self) -> list[Problem]:
         """Every problem found; an empty list means the new knowledge is live."""
-        loaded, problems = _load(self.directory)
-        if loaded is None:
-            log.warning("knowledge reload rejected", extra={"problems": len(problems)})
-            return problems
+        try:
+            loaded = _load(self.directory)
+        except KnowledgeError as exc:
+            log.warning("knowledge reload rejected", extra={"problems": len(exc.problems)})
+            return exc.problems
         self.current = loaded
         log.info("knowledge reloaded", extra=loaded.knowledge.counts())
         return []
 
 
-def _load(directory: Path) -> tuple[Snapshot | None, list[Problem]]:
+def _load(directory: Path) -> Snapshot:
+    """A new snapshot; KnowledgeError, listing every problem, when the directory is invalid."""
     # Loading builds millions of small objects and frees none of them in cycles:
     # the cycle collector only slows it down (about half the load time at 10,000
     # examples). A good snapshot is then frozen: it is immutable and acyclic, so
@@ -58,12 +58,10 @@ def _load(directory: Path) -> tuple[Snapshot | None, list[Problem]]:
     gc.collect()
     gc.disable()
     try:
-        knowledge, problems = validate_knowledge(directory)
-        if knowledge is None:
-            return None, problems
+        knowledge = load_knowledge(directory)
         loaded = Snapshot(knowledge, Index(knowledge))
         gc.freeze()
-        return loaded, []
+        return loaded
     finally:
         if enabled:
             gc.enable()

@@ -12,24 +12,41 @@ worked out per stem on first use and cached.
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import Iterable, Protocol
+from typing import Iterable, NamedTuple, Protocol, Sequence
 
-EXTRA_FIELD = 0.03          # a word found in more than one field is a stronger signal (up to three more)
+EXTRA_FIELD = 0.03          # a word found in more than one field is a stronger signal ...
+MAX_EXTRA_FIELDS = 3        # ... counted for up to this many further fields
+MAX_VALUE = 1.0 + MAX_EXTRA_FIELDS * EXTRA_FIELD   # the highest value a word can have in an entry (fields weigh <= 1)
 DOC_PART_HEAD = 0.8         # a stem found as the head of an entry's compound ("kantor" in "zorgkantoor")
 DOC_PART_MODIFIER = 0.6     # ... or as its first part
 SHARED_FIELDS = frozenset({"theme", "organisation", "contact"})   # values that many entries share
 
-_NO_ENTRIES: dict[int, float] = {}
+NO_ENTRIES: dict[int, float] = {}   # a word or stem nothing holds; shared, never written
+
+
+class Field(NamedTuple):
+    """Where in an entry a word is found, and how much it counts there."""
+
+    label: str
+    weight: float
+
+
+class Compound(NamedTuple):
+    """The stems of a compound word's two parts ("zorg" and "kantor" of "zorgkantoor")."""
+
+    modifier: str
+    head: str
 
 
 class Document(Protocol):
     kind: str
-    fields: list[tuple[str, float, tuple[str, ...]]]   # label, weight, items
+    fields: Sequence[Field]             # the same for every entry of a kind, in the same order
+    items: Sequence[tuple[str, ...]]    # what the entry holds, field by field
 
 
 class WordPostings:
     """word -> {entry number: value}: the weight of the heaviest field holding the
-    word, plus EXTRA_FIELD per further field."""
+    word, plus EXTRA_FIELD per further field (at most MAX_EXTRA_FIELDS of them)."""
 
     def __init__(self, docs: Iterable[Document], words_of: dict[str, set[str]]) -> None:
         own: dict[tuple[str, str], tuple[float, defaultdict[str, list[int]]]] = {}
@@ -40,8 +57,8 @@ class WordPostings:
             if plan is None:   # every entry of a kind has the same fields, in the same order
                 plan = plans[doc.kind] = [
                     None if label in SHARED_FIELDS else own.setdefault((doc.kind, label), (weight, defaultdict(list)))[1]
-                    for label, weight, _ in doc.fields]
-            for (_, weight, items), entries in zip(doc.fields, plan):
+                    for label, weight in doc.fields]
+            for (_, weight), items, entries in zip(doc.fields, doc.items, plan):
                 if not items:
                     continue
                 if entries is None:
@@ -49,7 +66,7 @@ class WordPostings:
                     continue
                 for w in words_of[items[0]] if len(items) == 1 else set().union(*map(words_of.__getitem__, items)):
                     entries[w].append(number)
-        self._sources: defaultdict[str, list[tuple[float, list[int]]]] = defaultdict(list)
+        self._sources: defaultdict[str, list[tuple[float, list[int]]]] = defaultdict(list)   # word -> (weight, entries)
         for weight, entries in own.values():
             for w, numbers in entries.items():
                 self._sources[w].append((weight, numbers))
@@ -64,7 +81,7 @@ class WordPostings:
     def entries(self, word: str) -> dict[int, float]:
         sources = sorted(self._sources.get(word, ()), key=lambda source: -source[0])   # heaviest first
         if not sources:
-            return _NO_ENTRIES
+            return NO_ENTRIES
         weight, numbers = sources[0]
         values = dict.fromkeys(numbers, weight)
         further: dict[int, int] = {}
@@ -75,7 +92,7 @@ class WordPostings:
                 else:
                     values[number] = weight
         for number, count in further.items():
-            values[number] += EXTRA_FIELD * min(count, 3)
+            values[number] += EXTRA_FIELD * min(count, MAX_EXTRA_FIELDS)
         return values
 
 
@@ -83,7 +100,7 @@ class StemPostings:
     """stem -> {entry number: value}, joined from the words on first use: the
     stem's own forms count fully, compounds it heads or modifies at a discount."""
 
-    def __init__(self, words: WordPostings, stem_of: dict[str, str], parts: dict[str, tuple[str, str]]) -> None:
+    def __init__(self, words: WordPostings, stem_of: dict[str, str], parts: dict[str, Compound]) -> None:
         self._words = words
         self._sources: defaultdict[str, list[tuple[str, float]]] = defaultdict(list)   # stem -> (word, factor)
         for w, s in stem_of.items():

@@ -14,6 +14,7 @@ from bot.core.language import guess_language
 from bot.core.text import tidy
 
 MAX_TOPIC = 200     # characters of a topic that are searched; a longer one is cut at a word
+ASK_COMMAND = {"nl": "vraag", "en": "ask"}      # the ask command's word per language: the route's and replies' too
 
 
 @dataclass(frozen=True)
@@ -48,7 +49,7 @@ _FORMS_EN = [
 _NATURAL = [(re.compile(rf"(?:^|\b){form}\b\s*", re.IGNORECASE), "nl") for form in _FORMS_NL] + [
     (re.compile(rf"(?:^|\b){form}\b\s*", re.IGNORECASE), "en") for form in _FORMS_EN
 ]
-_ASK_COMMAND = re.compile(r"^\s*!(vraag|ask)\b\s*", re.IGNORECASE)
+_ASK_COMMAND_RE = re.compile(rf"^\s*!({'|'.join(ASK_COMMAND.values())})\b\s*", re.IGNORECASE)
 _TRAILING = " \n?!.,;:"    # stripped off a topic (rstrip: a regex here would be quadratic on "????…x")
 
 
@@ -71,10 +72,10 @@ def parse_natural(text: str) -> Question | None:
 def parse_topic(text: str, lang: str | None = None) -> Question:
     """A question that is known to be one (a command's argument, a DM, the CLI)."""
     text = tidy(text)
-    command = _ASK_COMMAND.match(text)
+    command = _ASK_COMMAND_RE.match(text)
     if command:
         text = text[command.end():]
-        lang = lang or ("en" if command.group(1).lower() == "ask" else None)
+        lang = lang or ("en" if command.group(1).lower() == ASK_COMMAND["en"] else None)
     natural = parse_natural(text)
     if natural:
         return natural if lang is None else replace(natural, lang=lang)
