@@ -8,7 +8,7 @@ import json
 import sys
 from datetime import datetime
 from pathlib import Path
-from typing import Iterator, TextIO
+from typing import Iterator, NamedTuple, TextIO
 
 from bot import app
 from bot.config import Config, ConfigError, load_config
@@ -122,17 +122,29 @@ def _events_ics(directory: Path) -> int:
     return 0
 
 
-def _announce_dry_run(args: argparse.Namespace) -> int:
+class _Setup(NamedTuple):
+    config: Config
+    knowledge: LiveKnowledge
+
+
+def _setup(args: argparse.Namespace) -> _Setup | None:
+    """The optional --config (defaults without one) and the knowledge it, or --knowledge, names;
+    None after printing what is wrong."""
     config = Config()
     if args.config:
         try:
             config = load_config(args.config)
         except ConfigError as exc:
             print(exc, file=sys.stderr)
-            return 2
+            return None
     state = _load(args.knowledge or (config.knowledge if args.config else DEFAULT_KNOWLEDGE))
-    if state is None:
+    return _Setup(config, state) if state else None
+
+
+def _announce_dry_run(args: argparse.Namespace) -> int:
+    if (setup := _setup(args)) is None:
         return 2
+    config, state = setup
     store = args.store or (config.store if args.config else None)
     try:
         due = asyncio.run(app.due_announcements(config, state, store, args.now))
@@ -185,16 +197,9 @@ def _bounded_lines(stream: TextIO) -> Iterator[str]:
 def _console(args: argparse.Namespace) -> int:
     from bot.transport.console import chat
 
-    config = Config()
-    if args.config:
-        try:
-            config = load_config(args.config)
-        except ConfigError as exc:
-            print(exc, file=sys.stderr)
-            return 2
-    state = _load(args.knowledge or (config.knowledge if args.config else DEFAULT_KNOWLEDGE))
-    if state is None:
+    if (setup := _setup(args)) is None:
         return 2
+    config, state = setup
     role = role_from_config(config, args.user) if args.config else Role.MEMBER
     dispatcher = app.dispatcher(config, state, fixed_role(role))
     try:
