@@ -24,16 +24,17 @@ from bot.scheduler.announcer import Announcer, due_given
 from bot.scheduler.due import Due
 from bot.store.announcements import Announcements
 from bot.store.database import Database, StoreError
+from bot.store.pledges import Pledges
 from bot.store.sync_state import SyncState
 from handlers import ROUTES, ask
 
 log = logging.getLogger("bot")
 
 
-def dispatcher(config: Config, live: LiveKnowledge, role_of: RoleOf,
-               clock: Callable[[], datetime] = utc_now) -> Dispatcher:
+def dispatcher(config: Config, live: LiveKnowledge, role_of: RoleOf, clock: Callable[[], datetime] = utc_now,
+               pledges: Pledges | None = None) -> Dispatcher:
     """The one way to build a dispatcher: every handler, with what they may use."""
-    return Dispatcher(Context(config, live, ROUTES, clock), role_of)
+    return Dispatcher(Context(config, live, ROUTES, clock, pledges), role_of)
 
 
 def ask_json(live: LiveKnowledge, text: str, limit: int) -> dict[str, Any]:
@@ -97,8 +98,9 @@ async def _serve(config: Config, knowledge: LiveKnowledge) -> int:
         announcing.append(asyncio.create_task(announcer.run(), name="announcer"))
         announcing[0].add_done_callback(_report_crash)
 
-    bot = MatrixBot(config, SyncState(database.connection), lambda role_of: dispatcher(config, knowledge, role_of),
-                    on_ready=ready)
+    pledges = Pledges(database.connection)
+    bot = MatrixBot(config, SyncState(database.connection),
+                    lambda role_of: dispatcher(config, knowledge, role_of, pledges=pledges), on_ready=ready)
     announcer = Announcer(knowledge, config, Announcements(database.connection), bot.post)
 
     def stop() -> None:

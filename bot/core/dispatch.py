@@ -23,6 +23,7 @@ from bot.core.text import tidy
 
 if TYPE_CHECKING:      # only named: the dispatcher must not load the matcher for every transport
     from bot.matching.live import LiveKnowledge, Snapshot
+    from bot.store.pledges import Pledges
 
 log = logging.getLogger(__name__)
 _COMMAND_RE = re.compile(r"^\s*!([A-Za-z][\w-]*)\s*(.*)$", re.DOTALL)
@@ -47,6 +48,7 @@ class Context:
     knowledge: LiveKnowledge
     routes: list["Route"]
     clock: Callable[[], datetime] = utc_now      # "now", injected: the agenda and the tests' own moment
+    pledges: Pledges | None = None               # the needs and offers; None where there is no store
 
     @property
     def snapshot(self) -> Snapshot:
