@@ -20,11 +20,12 @@ from bot.core.dates import utc_now
 from bot.core.dispatch import Context, Dispatcher, RoleOf
 from bot.knowledge.loader import KnowledgeError
 from bot.matching.live import LiveKnowledge
+from bot.matching.pledges import Candidate, fits
 from bot.scheduler.announcer import Announcer, due_given
 from bot.scheduler.due import Due
 from bot.store.announcements import Announcements
 from bot.store.database import Database, StoreError
-from bot.store.pledges import Pledges
+from bot.store.pledges import KINDS, Pledges
 from bot.store.sync_state import SyncState
 from handlers import ROUTES, ask
 
@@ -59,6 +60,27 @@ async def due_announcements(config: Config, live: LiveKnowledge, store: Path | N
         finally:
             await database.close()
     return due_given(live.current.knowledge, config, sent, now)
+
+
+async def pledge_matches(live: LiveKnowledge, store: Path, limit: int) -> list[dict[str, Any]]:
+    """`pledges match`: for every open pledge, oldest first, the open ones of the other kind that fit."""
+    database = await Database.open(store)
+    try:
+        listed = await Pledges(database.connection).listed()
+    finally:
+        await database.close()
+    knowledge = live.current.knowledge
+    by_kind = {kind: tuple(Candidate(p.id, p.text, p.organisation) for p in listed if p.kind == kind)
+               for kind in KINDS}
+    refs = {p.id: p.ref for p in listed}
+    lines = []
+    for pledge in sorted(listed, key=lambda p: p.number):
+        others = by_kind["offer" if pledge.kind == "need" else "need"]
+        found = fits(pledge.text, others, knowledge, limit)
+        lines.append({"id": pledge.id, "ref": pledge.ref, "kind": pledge.kind, "text": pledge.text,
+                      "matches": [{"id": fit.id, "ref": refs[fit.id], "score": round(fit.score, 1),
+                                   "why": list(fit.why)} for fit in found]})
+    return lines
 
 
 def run(config_path: Path) -> int:

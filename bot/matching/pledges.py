@@ -34,9 +34,6 @@ class Fit:
     score: float
     why: tuple[str, ...]
 
-    def as_json(self) -> dict:
-        return {"id": self.id, "score": round(self.score, 1), "why": list(self.why)}
-
 
 class _Indexes:
     """The last few indexes, by the knowledge they were built with and the candidates they hold."""
