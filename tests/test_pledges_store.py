@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
@@ -57,7 +58,8 @@ async def test_stale_pledges_are_asked_about_once(tmp_path: Path):
     old, _ = await pledges.add(NewPledge("need", "Oud", "@anna:example.org"))
     now[0] += 9 * 7 * 86400
     await pledges.add(NewPledge("need", "Nieuw", "@anna:example.org"))
-    assert [p.id for p in await pledges.stale(8 * 7 * 86400)] == [old.id]
+    cutoff = datetime.fromtimestamp(now[0] - 8 * 7 * 86400, timezone.utc)
+    assert [p.id for p in await pledges.stale(cutoff)] == [old.id] and await pledges.next_stale() == old.created
     await pledges.mark_reminded(old.number)
-    assert await pledges.stale(8 * 7 * 86400) == []
+    assert await pledges.stale(cutoff) == []
     await database.close()

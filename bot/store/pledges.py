@@ -125,12 +125,18 @@ class Pledges(Repository):
             return None
         return await self._one("number = ?", number)
 
-    async def stale(self, older_than_seconds: float) -> list[Pledge]:
-        """Open pledges older than that whose author was not asked yet whether they still stand."""
+    async def stale(self, created_before: datetime) -> list[Pledge]:
+        """Open pledges made before that whose author was not asked yet whether they still stand."""
         rows = await self._fetchall(f"SELECT {_COLUMNS} FROM pledges WHERE status = 'open' AND by IS NOT NULL"
                                     " AND reminded IS NULL AND created < ? ORDER BY number",
-                                    self._clock() - older_than_seconds)
+                                    created_before.timestamp())
         return [_pledge(row) for row in rows]
+
+    async def next_stale(self) -> datetime | None:
+        """When the oldest open pledge not asked about yet was made."""
+        row = await self._fetchone("SELECT MIN(created) FROM pledges WHERE status = 'open' AND by IS NOT NULL"
+                                   " AND reminded IS NULL")
+        return _moment(row[0]) if row and row[0] is not None else None
 
     async def mark_reminded(self, number: int) -> None:
         await self._write("UPDATE pledges SET reminded = ? WHERE number = ?", self._clock(), number)

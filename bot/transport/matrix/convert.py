@@ -66,9 +66,10 @@ def reply_content(reply: Reply, question: Message) -> dict[str, Any]:
 
 
 def post_content(reply: Reply) -> dict[str, Any]:
-    """A notice the bot posts of itself (an announcement, a word to the room): it pings nobody."""
+    """A notice the bot posts of itself (an announcement, a question to a pledge's author): it pings
+    only whom the reply names."""
     return {"msgtype": "m.notice", "body": reply.text, "format": "org.matrix.custom.html",
-            "formatted_body": reply.html, "m.mentions": {}}
+            "formatted_body": reply.html, "m.mentions": {"user_ids": list(reply.mentions)} if reply.mentions else {}}
 
 
 def replied_to(content: dict[str, Any]) -> str | None:
