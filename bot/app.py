@@ -23,6 +23,7 @@ from bot.matching.live import LiveKnowledge
 from bot.matching.pledges import Candidate, fits
 from bot.scheduler.announcer import Announcer, due_given
 from bot.scheduler.due import Due
+from bot.scheduler.keep_alive import KeepAlive
 from bot.store.announcements import Announcements
 from bot.store.database import Database, StoreError
 from bot.store.pledges import KINDS, Pledges
@@ -112,22 +113,24 @@ def run(config_path: Path) -> int:
 async def _serve(config: Config, knowledge: LiveKnowledge) -> int:
     from bot.transport.matrix.bot import MatrixBot, Stopped
     database = await Database.open(config.store)
-    announcing: list[asyncio.Task] = []
+    background: list[asyncio.Task] = []
 
     def ready() -> None:
-        """The first sync is handled: rooms are known, so announcements can go out."""
+        """The first sync is handled: rooms are known, so the bot's own posts can go out."""
         service.notify("READY=1")
-        announcing.append(asyncio.create_task(announcer.run(), name="announcer"))
-        announcing[0].add_done_callback(_report_crash)
+        for name, loop_ in (("announcer", announcer.run), ("keep-alive", keep_alive.run)):
+            background.append(asyncio.create_task(loop_(), name=name))
+            background[-1].add_done_callback(_report_crash)
 
     pledges = Pledges(database.connection)
     bot = MatrixBot(config, SyncState(database.connection),
                     lambda role_of: dispatcher(config, knowledge, role_of, pledges=pledges), on_ready=ready)
     announcer = Announcer(knowledge, config, Announcements(database.connection), bot.post)
+    keep_alive = KeepAlive(pledges, config, bot.post)
 
     def stop() -> None:
         service.notify("STOPPING=1")
-        for task in announcing:
+        for task in background:
             task.cancel()
         bot.stop()
     loop = asyncio.get_running_loop()
@@ -148,4 +151,4 @@ async def _serve(config: Config, knowledge: LiveKnowledge) -> int:
 
 def _report_crash(task: asyncio.Task) -> None:
     if not task.cancelled() and task.exception():
-        log.error("the announcer stopped", exc_info=task.exception())
+        log.error("a background loop stopped", extra={"task": task.get_name()}, exc_info=task.exception())

@@ -19,6 +19,7 @@ from bot.knowledge.fields import (
     durations,
     homeserver,
     kind_of,
+    lead,
     log_level,
     shown,
     text,
@@ -48,6 +49,7 @@ class Config:
     network_rooms: tuple[str, ...] = ()
     ignored_users: tuple[str, ...] = ()
     announce: tuple[Lead, ...] = (Lead(7, "d"), Lead(1, "d"))
+    ask_open_after: Lead = Lead(8, "w")      # an open pledge this old: its author is asked whether it still stands
     log_level: str = "INFO"
 
 
@@ -79,6 +81,7 @@ _SCHEMA: dict[str, dict[str, tuple[str, Callable[[Any], Any]]]] = {
         "ignored_users": ("ignored_users", user_ids),
     },
     "events": {"announce": ("announce", durations)},
+    "pledges": {"ask_open_after": ("ask_open_after", lead)},
 }
 _REQUIRED_FOR_MATRIX = ("homeserver", "user_id", "password")
 

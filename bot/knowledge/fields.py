@@ -164,17 +164,19 @@ def moment(value: Any) -> tuple[datetime, bool]:
     raise Invalid(f"expected a date or time like 2026-11-12T10:00:00+01:00, got {kind_of(value)}")
 
 
+def lead(value: Any) -> Lead:
+    """One lead time as written ("8w", "2h"), keeping its unit (see bot/knowledge/leads.py)."""
+    found = Lead.parse(value) if isinstance(value, str) else None
+    if found is None:
+        raise Invalid(f"{shown(value)} is not a lead time; use a number and w, d, h or m, e.g. 7d or 2h")
+    return found
+
+
 def durations(value: Any) -> tuple[Lead, ...]:
-    """Lead times as written ("7d", "2h"), each keeping its unit (see bot/knowledge/leads.py)."""
+    """Lead times as written ("7d", "2h"), each keeping its unit."""
     if not isinstance(value, list):
         raise Invalid(f"expected a list of lead times like [7d, 1d, 2h], got {kind_of(value)}")
-    out = []
-    for item in value:
-        lead = Lead.parse(item) if isinstance(item, str) else None
-        if lead is None:
-            raise Invalid(f"{shown(item)} is not a lead time; use a number and w, d, h or m, e.g. 7d or 2h")
-        out.append(lead)
-    return tuple(out)
+    return tuple(map(lead, value))
 
 
 def kind_of(value: Any) -> str:
