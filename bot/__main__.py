@@ -1,4 +1,4 @@
-"""`python -m bot` / `verbinder`: validate, ask, console, run."""
+"""`python -m bot` / `verbinder`: validate, ask, console, run, announce, events, pledges."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import json
 import sys
 from datetime import datetime
 from pathlib import Path
-from typing import Iterator, NamedTuple, TextIO
+from typing import Any, Awaitable, Callable, Coroutine, Iterator, NamedTuple, TextIO, TypeVar
 
 from bot import app
 from bot.config import Config, ConfigError, load_config
@@ -17,7 +17,9 @@ from bot.core.roles import fixed_role, role_from_config
 from bot.core.text import MAX_RAW
 from bot.knowledge.loader import KnowledgeError, validate_knowledge
 from bot.matching.live import LiveKnowledge
-from bot.store.database import StoreError
+from bot.pledge_files import PledgeFileError, export_rows, read_pledges, write_csv, write_json_lines
+from bot.store.database import Database, StoreError
+from bot.store.pledges import STATUSES, Pledges
 
 DEFAULT_KNOWLEDGE = Path("knowledge")
 
@@ -77,9 +79,30 @@ def _parser() -> argparse.ArgumentParser:
     q = events.add_parser("ics", help="write the events as an iCalendar file (RFC 5545) to standard output")
     q.add_argument("--knowledge", type=Path, default=DEFAULT_KNOWLEDGE, metavar="DIR")
 
+    p = sub.add_parser("pledges", help="the needs and offers (halen en brengen) in the store")
+    pledges = p.add_subparsers(dest="pledges_command", required=True, metavar="WHAT")
+    q = pledges.add_parser("import", help="add the pledges of a YAML or CSV file (again: adds nothing)")
+    q.add_argument("file", type=Path, metavar="FILE", help="a .yaml/.yml file or a .csv file")
+    _store_options(q)
+    q = pledges.add_parser("export", help="write the pledges to standard output as CSV or JSON Lines")
+    _store_options(q)
+    q.add_argument("--format", choices=("csv", "json"), required=True)
+    q.add_argument("--status", choices=(*STATUSES, "all"), default="open", help="which pledges (default open)")
+    q = pledges.add_parser("match", help="for every open pledge, the open pledges of the other kind that fit it")
+    _store_options(q)
+    q.add_argument("--knowledge", type=Path, metavar="DIR", help="its vocabulary (default: the config's)")
+    q.add_argument("--json", action="store_true", help="one JSON object a line")
+    q.add_argument("--limit", type=_positive, default=3, metavar="N", help="at most N matches a pledge (default 3)")
+
     p = sub.add_parser("demo", help="local Synapse + the bot + a chat prompt as a Matrix user (make demo)")
     p.add_argument("--state", type=Path, default=Path(".demo"), metavar="DIR", help="kept between runs (default .demo)")
     return parser
+
+
+def _store_options(parser: argparse.ArgumentParser) -> None:
+    where = parser.add_mutually_exclusive_group()
+    where.add_argument("--config", type=Path, metavar="FILE", help="the bot's config (its store)")
+    where.add_argument("--store", type=Path, metavar="PATH", help="the bot's store")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -94,6 +117,8 @@ def main(argv: list[str] | None = None) -> int:
         return _events_ics(args.knowledge)
     if args.command == "announce":
         return _announce_dry_run(args)
+    if args.command == "pledges":
+        return _pledges(args)
     if args.command == "demo":
         from bot.dev.demo import main as demo
         return demo(args.state)
@@ -127,16 +152,22 @@ class _Setup(NamedTuple):
     knowledge: LiveKnowledge
 
 
+def _config(args: argparse.Namespace) -> Config | None:
+    """The --config's settings (defaults without one); None after printing what is wrong."""
+    if not args.config:
+        return Config()
+    try:
+        return load_config(args.config)
+    except ConfigError as exc:
+        print(exc, file=sys.stderr)
+        return None
+
+
 def _setup(args: argparse.Namespace) -> _Setup | None:
     """The optional --config (defaults without one) and the knowledge it, or --knowledge, names;
     None after printing what is wrong."""
-    config = Config()
-    if args.config:
-        try:
-            config = load_config(args.config)
-        except ConfigError as exc:
-            print(exc, file=sys.stderr)
-            return None
+    if (config := _config(args)) is None:
+        return None
     state = _load(args.knowledge or (config.knowledge if args.config else DEFAULT_KNOWLEDGE))
     return _Setup(config, state) if state else None
 
@@ -155,6 +186,89 @@ def _announce_dry_run(args: argparse.Namespace) -> int:
         print(json.dumps(item.as_json(), ensure_ascii=False) if args.json
               else f"{item.at.isoformat()}  {item.room}  {item.event}  {item.lead}")
     return 0
+
+
+def _pledges(args: argparse.Namespace) -> int:
+    """`pledges import|export|match`: 2 for bad arguments, config, knowledge or store; 1 for a file that
+    cannot be imported."""
+    if args.pledges_command == "match":
+        return _match_pledges(args)
+    if (config := _config(args)) is None or (store := _store_of(args, config)) is None:
+        return 2
+    if args.pledges_command == "import":
+        return _import_pledges(args.file, store)
+    return _export_pledges(store, args.format, None if args.status == "all" else args.status)
+
+
+def _store_of(args: argparse.Namespace, config: Config) -> Path | None:
+    """--store, else the --config's store; None after saying that one is needed."""
+    store = args.store or (config.store if args.config else None)
+    if store is None:
+        print("give --store or --config", file=sys.stderr)
+    return store
+
+
+def _import_pledges(file: Path, store: Path) -> int:
+    try:
+        new = read_pledges(file)
+    except PledgeFileError as exc:
+        for problem in exc.problems:
+            print(problem, file=sys.stderr)
+        return 1
+    if (added := _on_store(_on_pledges(store, lambda pledges: pledges.import_all(new)))) is None:
+        return 2
+    print(f"imported {len(added)} pledge(s), {len(new) - len(added)} already there")
+    return 0
+
+
+def _export_pledges(store: Path, form: str, status: str | None) -> int:
+    """Oldest first, as the list grew; a store not there yet holds no pledges, and looking does not create it."""
+    listed = _on_store(_on_pledges(store, lambda pledges: pledges.listed(status=status))) if store.exists() else []
+    if listed is None:
+        return 2
+    (write_csv if form == "csv" else write_json_lines)(export_rows(reversed(listed)), sys.stdout.buffer)
+    return 0
+
+
+def _match_pledges(args: argparse.Namespace) -> int:
+    if (setup := _setup(args)) is None or (store := _store_of(args, setup.config)) is None:
+        return 2
+    if (matches := _on_store(app.pledge_matches(setup.knowledge, store, args.limit))) is None:
+        return 2
+    for pledge in matches:
+        if args.json:
+            print(json.dumps(pledge, ensure_ascii=False))
+            continue
+        print(f"{_label(pledge)}  {pledge['kind']}  {pledge['text']}")
+        for match in pledge["matches"]:
+            print(f"    → {_label(match)}  score {match['score']:.0f}: {'; '.join(match['why'])}")
+    return 0
+
+
+def _label(pledge: dict) -> str:
+    """The short id, and the id it had in an imported file."""
+    return f"{pledge['id']} ({pledge['ref']})" if pledge.get("ref") else pledge["id"]
+
+
+_T = TypeVar("_T")
+
+
+def _on_store(work: Coroutine[Any, Any, _T]) -> _T | None:
+    """What `work` gives; None after printing the StoreError's one line (it says which file and what to do)."""
+    try:
+        return asyncio.run(work)
+    except StoreError as exc:
+        print(exc, file=sys.stderr)
+        return None
+
+
+async def _on_pledges(store: Path, use: Callable[[Pledges], Awaitable[_T]]) -> _T:
+    """What `use` does with the store's pledges; the store is closed after (its thread would keep the process alive)."""
+    database = await Database.open(store)
+    try:
+        return await use(Pledges(database.connection))
+    finally:
+        await database.close()
 
 
 def _load(directory: Path) -> LiveKnowledge | None:

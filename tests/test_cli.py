@@ -121,3 +121,103 @@ def test_run_with_a_junk_store_says_which_file_and_exits_2(tmp_path: Path):
     assert result.returncode == 2
     assert result.stderr.startswith(f"{store}: not a Verbinder store (file is not a database).")
     assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
+
+
+PLEDGES_YAML = """\
+needs:
+  - id: halen-01
+    text: Wie werkt al met Beelden van kwaliteit? We zoeken hulp bij de start.
+    by: "@anna:example.org"
+    organisation: topaz
+offers:
+  - id: brengen-07
+    text: Wij gebruiken Beelden van kwaliteit al een paar jaar en helpen graag.
+  - id: brengen-08
+    text: Wij delen ons recept voor appeltaart
+"""
+PLEDGES_CSV = "\ufeffkind;text;by;organisation;id\r\nHalen;\"Koffie; \"\"echte\"\"\";@bert:example.org;;\r\n"
+
+
+def export(*args: str) -> bytes:
+    """`pledges export` as bytes: the CSV's BOM must reach the file as Excel sees it."""
+    result = subprocess.run([sys.executable, "-m", "bot", "pledges", "export", *args], capture_output=True,
+                            cwd=ROOT, timeout=60)
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+def test_pledges_import_then_export_round_trips_and_a_second_import_adds_nothing(tmp_path: Path):
+    store = str(tmp_path / "verbinder.sqlite3")
+    (tmp_path / "halen.yaml").write_text(PLEDGES_YAML, encoding="utf-8")
+    (tmp_path / "lijst.csv").write_text(PLEDGES_CSV, encoding="utf-8")
+    for name, count in (("halen.yaml", 3), ("lijst.csv", 1)):
+        result = run("pledges", "import", str(tmp_path / name), "--store", store)
+        assert (result.returncode, result.stdout) == (0, f"imported {count} pledge(s), 0 already there\n")
+    exported = export("--store", store, "--format", "json")
+    rows = [json.loads(line) for line in exported.decode("utf-8").splitlines()]
+    assert [{key: row[key] for key in ("id", "ref", "kind", "status", "text", "by", "organisation")} for row in rows] == [
+        {"id": "h1", "ref": "halen-01", "kind": "need", "status": "open",
+         "text": "Wie werkt al met Beelden van kwaliteit? We zoeken hulp bij de start.", "by": "@anna:example.org",
+         "organisation": "topaz"},
+        {"id": "b2", "ref": "brengen-07", "kind": "offer", "status": "open",
+         "text": "Wij gebruiken Beelden van kwaliteit al een paar jaar en helpen graag.", "by": None, "organisation": None},
+        {"id": "b3", "ref": "brengen-08", "kind": "offer", "status": "open", "text": "Wij delen ons recept voor appeltaart",
+         "by": None, "organisation": None},
+        {"id": "h4", "ref": None, "kind": "need", "status": "open", "text": 'Koffie; "echte"', "by": "@bert:example.org",
+         "organisation": None},
+    ]
+    assert all(row["created"].endswith("+00:00") for row in rows)
+    for name, count in (("halen.yaml", 3), ("lijst.csv", 1)):
+        result = run("pledges", "import", str(tmp_path / name), "--store", store)
+        assert (result.returncode, result.stdout) == (0, f"imported 0 pledge(s), {count} already there\n")
+    assert export("--store", store, "--format", "json") == exported
+
+
+def test_pledges_export_csv_has_the_bom_and_the_contract_header(tmp_path: Path):
+    store = tmp_path / "verbinder.sqlite3"
+    (tmp_path / "lijst.csv").write_text(PLEDGES_CSV, encoding="utf-8")
+    config = tmp_path / "config.yaml"
+    config.write_text(yaml.safe_dump({"store": store.name}))
+    assert run("pledges", "import", str(tmp_path / "lijst.csv"), "--config", str(config)).returncode == 0
+    exported = export("--store", str(store), "--format", "csv", "--status", "all")
+    assert exported.startswith(b"\xef\xbb\xbfid,ref,kind,status,text,by,organisation,created\r\n")
+    assert exported.decode("utf-8").splitlines()[1].startswith('h1,,need,open,"Koffie; ""echte""",@bert:example.org,,')
+    assert export("--store", str(store), "--format", "csv", "--status", "fulfilled").count(b"\r\n") == 1
+
+
+def test_a_broken_pledge_file_imports_nothing_and_exits_1_with_file_and_line(tmp_path: Path):
+    store = tmp_path / "verbinder.sqlite3"
+    broken = tmp_path / "lijst.csv"
+    broken.write_text("kind,text,by,organisation,id\nhalen,Goed,,,\nkopen,Fout,,,\n", encoding="utf-8")
+    result = run("pledges", "import", str(broken), "--store", str(store))
+    assert result.returncode == 1 and result.stdout == ""
+    assert result.stderr == "lijst.csv:3: kind: 'kopen' is not one of: halen, brengen, need, offer\n"
+    assert export("--store", str(store), "--format", "json") == b""
+
+
+def test_pledges_without_a_store_or_with_a_junk_one_exit_2(tmp_path: Path):
+    (tmp_path / "lijst.yaml").write_text(PLEDGES_YAML, encoding="utf-8")
+    result = run("pledges", "import", str(tmp_path / "lijst.yaml"))
+    assert (result.returncode, result.stderr) == (2, "give --store or --config\n")
+    junk = tmp_path / "junk.sqlite3"
+    junk.write_text("not a database, just words\n" * 200)
+    result = run("pledges", "import", str(tmp_path / "lijst.yaml"), "--store", str(junk))
+    assert result.returncode == 2 and result.stderr.startswith(f"{junk}: not a Verbinder store")
+    assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
+
+
+def test_pledges_match_prints_the_contract_json_lines(tmp_path: Path):
+    store = str(tmp_path / "verbinder.sqlite3")
+    (tmp_path / "lijst.yaml").write_text(PLEDGES_YAML, encoding="utf-8")
+    assert run("pledges", "import", str(tmp_path / "lijst.yaml"), "--store", store).returncode == 0
+    result = run("pledges", "match", "--store", store, "--json")
+    assert result.returncode == 0, result.stderr
+    lines = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [(line["id"], line["ref"], line["kind"]) for line in lines] == [
+        ("h1", "halen-01", "need"), ("b2", "brengen-07", "offer"), ("b3", "brengen-08", "offer")]
+    [match] = lines[0]["matches"]
+    assert set(match) == {"id", "ref", "score", "why"} and (match["id"], match["ref"]) == ("b2", "brengen-07")
+    assert lines[2]["matches"] == []
+    text = run("pledges", "match", "--store", store).stdout
+    assert text.startswith("h1 (halen-01)  need  Wie werkt al met Beelden van kwaliteit?")
+    assert "    → b2 (brengen-07)  score " in text
