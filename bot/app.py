@@ -12,15 +12,20 @@ import signal
 import sys
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Callable
+from importlib import metadata
+from typing import TYPE_CHECKING, Any, Awaitable, Callable
 
 from bot import logs, service
 from bot.config import Config, ConfigError, load_config
 from bot.core.dates import utc_now
-from bot.core.dispatch import Context, Dispatcher, RoleOf
+from bot.core.dispatch import Context, Dispatcher, Operations, RoleOf
+from bot.core.formatting import simple
+from bot.core.messages import Post
+from bot.knowledge.diff import summary
 from bot.knowledge.loader import KnowledgeError
 from bot.matching.live import LiveKnowledge
 from bot.matching.pledges import Candidate, fits
+from bot.matching.watch import Reload, Reloader
 from bot.scheduler.announcer import Announcer, due_given
 from bot.scheduler.due import Due
 from bot.scheduler.keep_alive import KeepAlive
@@ -29,14 +34,18 @@ from bot.store.database import Database, StoreError
 from bot.store.pledges import KINDS, Pledges
 from bot.store.sync_state import SyncState
 from handlers import ROUTES, ask
+from handlers.admin import problems_reply
+
+if TYPE_CHECKING:
+    from bot.transport.matrix.bot import MatrixBot
 
 log = logging.getLogger("bot")
 
 
 def dispatcher(config: Config, live: LiveKnowledge, role_of: RoleOf, clock: Callable[[], datetime] = utc_now,
-               pledges: Pledges | None = None) -> Dispatcher:
+               pledges: Pledges | None = None, operations: Operations | None = None) -> Dispatcher:
     """The one way to build a dispatcher: every handler, with what they may use."""
-    return Dispatcher(Context(config, live, ROUTES, clock, pledges), role_of)
+    return Dispatcher(Context(config, live, ROUTES, clock, pledges, operations), role_of)
 
 
 def ask_json(live: LiveKnowledge, text: str, limit: int) -> dict[str, Any]:
@@ -118,15 +127,21 @@ async def _serve(config: Config, knowledge: LiveKnowledge) -> int:
     def ready() -> None:
         """The first sync is handled: rooms are known, so the bot's own posts can go out."""
         service.notify("READY=1")
-        for name, loop_ in (("announcer", announcer.run), ("keep-alive", keep_alive.run)):
+        for name, loop_ in (("announcer", announcer.run), ("keep-alive", keep_alive.run),
+                            ("knowledge-watch", reloader.watch)):
             background.append(asyncio.create_task(loop_(), name=name))
             background[-1].add_done_callback(_report_crash)
 
     pledges = Pledges(database.connection)
+    reloader = Reloader(knowledge)
+    running = RunningBot(config, knowledge, reloader, pledges)
     bot = MatrixBot(config, SyncState(database.connection),
-                    lambda role_of: dispatcher(config, knowledge, role_of, pledges=pledges), on_ready=ready)
+                    lambda role_of: dispatcher(config, knowledge, role_of, pledges=pledges, operations=running),
+                    on_ready=ready)
     announcer = Announcer(knowledge, config, Announcements(database.connection), bot.post)
+    running.bot, running.announcer = bot, announcer
     keep_alive = KeepAlive(pledges, config, bot.post)
+    reloader.listeners += [_wake(announcer), _tell_admin_room(config, bot)]
 
     def stop() -> None:
         service.notify("STOPPING=1")
@@ -152,3 +167,62 @@ async def _serve(config: Config, knowledge: LiveKnowledge) -> int:
 def _report_crash(task: asyncio.Task) -> None:
     if not task.cancelled() and task.exception():
         log.error("a background loop stopped", extra={"task": task.get_name()}, exc_info=task.exception())
+
+
+class RunningBot:
+    """The running bot as its admins see it: reload on demand, and the status lines."""
+
+    def __init__(self, config: Config, live: LiveKnowledge, reloader: Reloader, pledges: Pledges) -> None:
+        self.config, self.live, self.reloader, self.pledges = config, live, reloader, pledges
+        self.bot: MatrixBot | None = None
+        self.announcer: Announcer | None = None
+        self.started = utc_now()
+
+    async def reload(self) -> Reload:
+        return await self.reloader.reload()
+
+    async def status(self) -> list[tuple[str, str]]:
+        knowledge = self.live.current.knowledge
+        last = self.reloader.last
+        reloaded = "—" if last is None else (
+            f"{last.at:%Y-%m-%d %H:%M} UTC, " + ("ok" if last.ok else f"{len(last.problems)} problem(s) kept it out"))
+        lines = [("version", _version()), ("up since", f"{self.started:%Y-%m-%d %H:%M} UTC"),
+                 ("knowledge", ", ".join(f"{n} {kind}" for kind, n in knowledge.counts().items())),
+                 ("last reload", reloaded), ("open pledges", str(len(await self.pledges.listed())))]
+        if self.announcer is not None:
+            upcoming = self.announcer.next_at
+            lines.append(("next announcement", f"{upcoming:%Y-%m-%d %H:%M} UTC" if upcoming else "—"))
+        if self.bot is not None:
+            synced = self.bot.last_sync
+            lines += [("rooms joined", str(self.bot.rooms_joined)),
+                      ("last sync", f"{synced:%Y-%m-%d %H:%M:%S} UTC" if synced else "—"),
+                      ("send queue", str(self.bot.outbox.pending))]
+        return lines
+
+
+def _version() -> str:
+    try:
+        return metadata.version("verbinder")
+    except metadata.PackageNotFoundError:
+        return "unknown"
+
+
+def _wake(announcer: Announcer) -> Callable[[Reload], Awaitable[None]]:
+    async def wake(result: Reload) -> None:
+        if result.ok:
+            announcer.wake()        # events may have come, moved or gone
+    return wake
+
+
+def _tell_admin_room(config: Config, bot: MatrixBot) -> Callable[[Reload], Awaitable[None]]:
+    """The admin room hears of every reload: a one-line summary, or every FILE:LINE problem."""
+    async def tell(result: Reload) -> None:
+        if not config.admin_room:
+            return
+        reply = simple("Kennis herladen: ", summary(result.changes)) if result.ok else problems_reply(result.problems, "nl")
+        await bot.post(Post(config.admin_room, reply, f"reload/{result.at.isoformat()}"), _nothing)
+    return tell
+
+
+async def _nothing() -> None:
+    """A post that needs no record once it went out."""

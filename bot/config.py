@@ -48,6 +48,7 @@ class Config:
     allowed_servers: tuple[str, ...] = ()
     network_rooms: tuple[str, ...] = ()
     ignored_users: tuple[str, ...] = ()
+    admin_room: str = ""                     # where reloads and their problems are reported ("" = nowhere)
     announce: tuple[Lead, ...] = (Lead(7, "d"), Lead(1, "d"))
     ask_open_after: Lead = Lead(8, "w")      # an open pledge this old: its author is asked whether it still stands
     log_level: str = "INFO"
@@ -79,6 +80,7 @@ _SCHEMA: dict[str, dict[str, tuple[str, Callable[[Any], Any]]]] = {
         "allowed_servers": ("allowed_servers", texts),
         "rooms": ("network_rooms", texts),
         "ignored_users": ("ignored_users", user_ids),
+        "admin_room": ("admin_room", text),
     },
     "events": {"announce": ("announce", durations)},
     "pledges": {"ask_open_after": ("ask_open_after", lead)},

@@ -23,6 +23,7 @@ from bot.core.text import tidy
 
 if TYPE_CHECKING:      # only named: the dispatcher must not load the matcher for every transport
     from bot.matching.live import LiveKnowledge, Snapshot
+    from bot.matching.watch import Reload
     from bot.store.pledges import Pledges
 
 log = logging.getLogger(__name__)
@@ -40,6 +41,16 @@ class Request:
     role: Role
 
 
+class Operations(Protocol):
+    """What a running bot lets its admins do and see."""
+
+    async def reload(self) -> Reload:
+        """Validate the knowledge directory and make it live when it is valid."""
+
+    async def status(self) -> list[tuple[str, str]]:
+        """(label, value) lines: version, uptime, knowledge, rooms, queue, … in that order."""
+
+
 @dataclass
 class Context:
     """What handlers may use; passed in, so tests and the console build their own."""
@@ -49,6 +60,7 @@ class Context:
     routes: list["Route"]
     clock: Callable[[], datetime] = utc_now      # "now", injected: the agenda and the tests' own moment
     pledges: Pledges | None = None               # the needs and offers; None where there is no store
+    operations: Operations | None = None         # reload and status, where a running bot offers them
 
     @property
     def snapshot(self) -> Snapshot:

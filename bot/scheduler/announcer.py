@@ -49,6 +49,7 @@ class Announcer:
         self.live, self.config, self.announced, self._post, self.clock = live, config, log_, post, clock
         self._in_flight: set[str] = set()
         self._wake = asyncio.Event()
+        self.next_at: datetime | None = None      # the next lead moment it sleeps until (for !status)
 
     def wake(self) -> None:
         """Look again now: the knowledge changed."""
@@ -58,7 +59,7 @@ class Announcer:
         while True:
             now = self.clock()
             waiting = await self.announce_due(now)
-            moment = next_moment(now, self.live.current.knowledge.events.values(), self.config.announce)
+            moment = self.next_at = next_moment(now, self.live.current.knowledge.events.values(), self.config.announce)
             until = min(m for m in (moment, now + RETRY if waiting else None, now + LONGEST_SLEEP) if m)
             self._wake.clear()
             try:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from datetime import datetime
 from typing import Any, Awaitable, Callable, TypeVar
 
 import aiohttp
@@ -31,6 +32,7 @@ from nio import (
 )
 
 from bot.config import Config
+from bot.core.dates import utc_now
 from bot.core.dispatch import Dispatcher, RoleOf
 from bot.core.formatting import simple
 from bot.core.messages import Message, Post, Role
@@ -82,6 +84,7 @@ class MatrixBot:
         self._aliases: dict[str, str] = {}        # room alias -> room id, resolved once
         self._stopping = asyncio.Event()
         self.ready = asyncio.Event()     # set after the first sync was handled
+        self.last_sync: datetime | None = None   # when the homeserver last answered a sync (for !status)
         self._on_ready = on_ready
 
     # --- lifecycle ----------------------------------------------------------
@@ -131,6 +134,10 @@ class MatrixBot:
     def stop(self) -> None:
         self._stopping.set()
 
+    @property
+    def rooms_joined(self) -> int:
+        return len(self._joined)
+
     # --- sync ---------------------------------------------------------------
 
     async def _sync_loop(self) -> None:
@@ -153,6 +160,7 @@ class MatrixBot:
             if backoff.attempt:
                 log.info("homeserver reachable again", extra={"after_attempts": backoff.attempt})
             backoff.reset()
+            self.last_sync = utc_now()
             await self._handle_sync(response, since, first)
             if not self.ready.is_set():
                 self.ready.set()
