@@ -33,6 +33,7 @@ from bot.store.announcements import Announcements
 from bot.store.database import Database, StoreError
 from bot.store.pledges import KINDS, Pledges
 from bot.store.sync_state import SyncState
+from bot.store.unanswered import UnansweredQuestions
 from handlers import ROUTES, ask
 from handlers.admin import problems_reply
 
@@ -43,9 +44,10 @@ log = logging.getLogger("bot")
 
 
 def dispatcher(config: Config, live: LiveKnowledge, role_of: RoleOf, clock: Callable[[], datetime] = utc_now,
-               pledges: Pledges | None = None, operations: Operations | None = None) -> Dispatcher:
+               pledges: Pledges | None = None, operations: Operations | None = None,
+               unanswered: UnansweredQuestions | None = None) -> Dispatcher:
     """The one way to build a dispatcher: every handler, with what they may use."""
-    return Dispatcher(Context(config, live, ROUTES, clock, pledges, operations), role_of)
+    return Dispatcher(Context(config, live, ROUTES, clock, pledges, operations, unanswered), role_of)
 
 
 def ask_json(live: LiveKnowledge, text: str, limit: int) -> dict[str, Any]:
@@ -133,10 +135,15 @@ async def _serve(config: Config, knowledge: LiveKnowledge) -> int:
             background[-1].add_done_callback(_report_crash)
 
     pledges = Pledges(database.connection)
+    unanswered = UnansweredQuestions(database.connection)
+    forgotten = await unanswered.prune(config.keep_unanswered)
+    if forgotten:
+        log.info("forgot old unanswered questions", extra={"questions": forgotten})
     reloader = Reloader(knowledge)
     running = RunningBot(config, knowledge, reloader, pledges)
     bot = MatrixBot(config, SyncState(database.connection),
-                    lambda role_of: dispatcher(config, knowledge, role_of, pledges=pledges, operations=running),
+                    lambda role_of: dispatcher(config, knowledge, role_of, pledges=pledges, operations=running,
+                                               unanswered=unanswered),
                     on_ready=ready)
     announcer = Announcer(knowledge, config, Announcements(database.connection), bot.post)
     running.bot, running.announcer = bot, announcer

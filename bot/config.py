@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
 from typing import Any, Callable
 
@@ -51,6 +52,7 @@ class Config:
     admin_room: str = ""                     # where reloads and their problems are reported ("" = nowhere)
     announce: tuple[Lead, ...] = (Lead(7, "d"), Lead(1, "d"))
     ask_open_after: Lead = Lead(8, "w")      # an open pledge this old: its author is asked whether it still stands
+    keep_unanswered: timedelta = timedelta(weeks=26)   # unanswered questions (knowledge gaps) are kept this long
     log_level: str = "INFO"
 
 
@@ -84,6 +86,7 @@ _SCHEMA: dict[str, dict[str, tuple[str, Callable[[Any], Any]]]] = {
     },
     "events": {"announce": ("announce", durations)},
     "pledges": {"ask_open_after": ("ask_open_after", lead)},
+    "gaps": {"keep": ("keep_unanswered", lambda value: lead(value).length)},
 }
 _REQUIRED_FOR_MATRIX = ("homeserver", "user_id", "password")
 

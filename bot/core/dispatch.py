@@ -25,6 +25,7 @@ if TYPE_CHECKING:      # only named: the dispatcher must not load the matcher fo
     from bot.matching.live import LiveKnowledge, Snapshot
     from bot.matching.watch import Reload
     from bot.store.pledges import Pledges
+    from bot.store.unanswered import UnansweredQuestions
 
 log = logging.getLogger(__name__)
 _COMMAND_RE = re.compile(r"^\s*!([A-Za-z][\w-]*)\s*(.*)$", re.DOTALL)
@@ -61,6 +62,7 @@ class Context:
     clock: Callable[[], datetime] = utc_now      # "now", injected: the agenda and the tests' own moment
     pledges: Pledges | None = None               # the needs and offers; None where there is no store
     operations: Operations | None = None         # reload and status, where a running bot offers them
+    unanswered: UnansweredQuestions | None = None   # the knowledge gaps, where there is a store
 
     @property
     def snapshot(self) -> Snapshot:

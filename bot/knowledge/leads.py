@@ -38,3 +38,9 @@ class Lead:
             # aware arithmetic within one tzinfo is wall-clock arithmetic: the same time of day
             return local - timedelta(days=self.amount * _CALENDAR_DAYS[self.unit])
         return (start.astimezone(timezone.utc) - self.amount * _ELAPSED[self.unit]).astimezone(NETWORK_TZ)
+
+    @property
+    def length(self) -> timedelta:
+        """Its length with every day 24 hours: for keeping data a while, where DST does not matter."""
+        days = _CALENDAR_DAYS.get(self.unit)
+        return timedelta(days=self.amount * days) if days else self.amount * _ELAPSED[self.unit]

@@ -69,6 +69,15 @@ MIGRATIONS: tuple[Migration, ...] = (
     );
     CREATE INDEX pledges_by_author ON pledges (by);
     """),
+    Migration(5, "unanswered questions: what the network asks that nobody can answer yet (not who asked)", """
+    CREATE TABLE unanswered (
+        topic TEXT NOT NULL,
+        lang TEXT NOT NULL,
+        room TEXT NOT NULL,
+        asked_at REAL NOT NULL
+    );
+    CREATE INDEX unanswered_by_time ON unanswered (asked_at);
+    """),
 )
 NEWEST = MIGRATIONS[-1].version
 
