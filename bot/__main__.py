@@ -1,4 +1,4 @@
-"""`python -m bot` / `verbinder`: validate, ask, console, run, announce, events, pledges."""
+"""`python -m bot` / `verbinder`: validate, ask, console, run, announce, events, pledges, schema."""
 
 from __future__ import annotations
 
@@ -16,12 +16,14 @@ from bot.core.messages import Message, Role
 from bot.core.roles import fixed_role, role_from_config
 from bot.core.text import MAX_RAW
 from bot.knowledge.loader import KnowledgeError, validate_knowledge
+from bot.knowledge.schema import write_schemas
 from bot.matching.live import LiveKnowledge
 from bot.pledge_files import PledgeFileError, export_rows, read_pledges, write_csv, write_json_lines
 from bot.store.database import Database, StoreError
 from bot.store.pledges import STATUSES, Pledges
 
 DEFAULT_KNOWLEDGE = Path("knowledge")
+DEFAULT_SCHEMAS = Path("docs/schema")
 
 
 def _positive(value: str) -> int:
@@ -94,6 +96,9 @@ def _parser() -> argparse.ArgumentParser:
     q.add_argument("--json", action="store_true", help="one JSON object a line")
     q.add_argument("--limit", type=_positive, default=3, metavar="N", help="at most N matches a pledge (default 3)")
 
+    p = sub.add_parser("schema", help="write the knowledge files' JSON Schemas, for editors (after a format change)")
+    p.add_argument("--out", type=Path, default=DEFAULT_SCHEMAS, metavar="DIR", help="default docs/schema")
+
     p = sub.add_parser("demo", help="local Synapse + the bot + a chat prompt as a Matrix user (make demo)")
     p.add_argument("--state", type=Path, default=Path(".demo"), metavar="DIR", help="kept between runs (default .demo)")
     return parser
@@ -119,6 +124,8 @@ def main(argv: list[str] | None = None) -> int:
         return _announce_dry_run(args)
     if args.command == "pledges":
         return _pledges(args)
+    if args.command == "schema":
+        return _schema(args.out)
     if args.command == "demo":
         from bot.dev.demo import main as demo
         return demo(args.state)
@@ -134,6 +141,12 @@ def _validate(directory: Path) -> int:
         return 1
     counts = ", ".join(f"{n} {kind}" for kind, n in knowledge.counts().items())
     print(f"{directory}: valid — {counts}")
+    return 0
+
+
+def _schema(directory: Path) -> int:
+    for path in write_schemas(directory):
+        print(path)
     return 0
 
 
