@@ -64,3 +64,10 @@ def test_only_what_follows_our_own_join_counts():
     before, after = event(text("old")), event(text("new"))
     assert after_own_join([before, *joins, after], BOT) == [after]
     assert after_own_join([before], BOT) == []
+
+
+def test_a_command_or_question_after_the_bots_name_is_read_as_such():
+    named = incoming(event(text("@verbinder:example.org !help")), "!r", BOT, (), False)
+    assert named.text == "!help" and named.addressed
+    assert incoming(event(text("Verbinder: zorgkantoren?")), "!r", BOT, (), False).text == "zorgkantoren?"
+    assert incoming(event(text("verbindertje doet mee")), "!r", BOT, (), False).text == "verbindertje doet mee"

@@ -83,7 +83,8 @@ class Route:
     handler: Handler
     commands: dict[str, str]                  # command word -> language it implies ("" = guess)
     min_role: Role = Role.STRANGER
-    natural: Recogniser | None = None         # recognises free text in any room
+    natural: Recogniser | None = None         # recognises free text in any room ...
+    natural_when_addressed: bool = False      # ... or only when said to the bot (a DM, a mention)
     addressed_default: bool = False           # takes free text said straight to the bot (DM)
     summary: dict[str, str] = field(default_factory=dict)   # lang -> one line for !help
 
@@ -153,7 +154,8 @@ class Dispatcher:
             implied = route.commands[word] if route else ""
             return _Pick(route, word, args, implied or guess_language(args or text))
         for route in self.context.routes:
-            if route.natural and (found := route.natural(text)):
+            if (route.natural and (message.addressed or not route.natural_when_addressed)
+                    and (found := route.natural(text))):
                 return _Pick(route, "", *found)
         if message.addressed and text:
             for route in self.context.routes:

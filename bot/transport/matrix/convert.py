@@ -8,12 +8,13 @@ is tested on its own, without a homeserver.
 from __future__ import annotations
 
 import hashlib
+import re
 from typing import Any
 
 from nio import Event, RoomMemberEvent, RoomMessageText
 
 from bot.core.messages import Message, Reply
-from bot.core.ids import localpart
+from bot.core.ids import localpart, server_of
 
 ENCRYPTED_NOTICE = (
     "Ik kan versleutelde berichten niet lezen. Stel je vraag in een room zonder versleuteling, "
@@ -35,10 +36,18 @@ def incoming(event: Event, room_id: str, own_id: str, ignored: tuple[str, ...], 
     if event.sender == own_id or event.sender in ignored or relation.get("rel_type") == "m.replace":
         return None
     return Message(
-        sender=event.sender, room_id=room_id, text=event.body, event_id=event.event_id,
+        sender=event.sender, room_id=room_id, text=without_address(event.body, own_id), event_id=event.event_id,
         thread_root=relation.get("event_id") if relation.get("rel_type") == "m.thread" else None,
         addressed=direct or mentions(event.body, content, own_id),
     )
+
+
+def without_address(body: str, user_id: str) -> str:
+    """The message without the bot's name or id in front ("@verbinder:example.org !help",
+    "Verbinder: zorgkantoren?"), so what follows is read as a command or question."""
+    name = re.escape(localpart(user_id))
+    return re.sub(rf"^\s*@?{name}(?::{re.escape(server_of(user_id))})?(?![\w.-])[\s:,]*", "", body,
+                  count=1, flags=re.IGNORECASE)
 
 
 def mentions(body: str, content: dict[str, Any], user_id: str) -> bool:

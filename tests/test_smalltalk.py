@@ -1,0 +1,38 @@
+"""A kind conversation: greetings, thanks and 'what can you do?' said to the bot; left alone in a room."""
+
+from __future__ import annotations
+
+
+async def test_greetings_and_thanks_get_a_short_friendly_answer_in_a_dm(chat):
+    [hello] = await chat.dm("Hoi!")
+    assert hello.text.startswith("Hoi! Vraag me wie ervaring heeft") and "!hulp" in hello.text
+    [hi] = await chat.dm("hello there")
+    assert hi.text.startswith("Hi! Ask me who has experience")
+    [thanks] = await chat.dm("Dank je wel!")
+    assert thanks.text == "Graag gedaan! Succes ermee."
+    [cheers] = await chat.dm("thanks a lot")
+    assert cheers.text.startswith("You're welcome")
+
+
+async def test_in_a_room_a_greeting_is_for_the_people_there(chat):
+    assert await chat.say("Goedemorgen allemaal!") == []
+    assert await chat.say("bedankt!") == []
+
+
+async def test_a_greeting_with_a_topic_is_still_a_question(chat):
+    [reply] = await chat.dm("hoi, wie heeft ervaring met zorgkantoren?")
+    assert reply.text.startswith("Over zorgkantoren vond ik:")
+    [dm_topic] = await chat.dm("hallo zorgkantoren")
+    assert "zorgkantoren" in dm_topic.text.lower() and not dm_topic.text.startswith("Hoi!")
+
+
+async def test_what_can_you_do_gets_the_overview_in_its_language(chat):
+    [dutch] = await chat.dm("Wat kun je allemaal?")
+    assert dutch.text.startswith("Ik ben Verbinder") and "!vraag" in dutch.text and "(!ask, !who)" in dutch.text
+    [english] = await chat.dm("what can you do?")
+    assert english.text.startswith("I am Verbinder") and "!ask" in english.text and "(!vraag, !wie)" in english.text
+
+
+async def test_help_answers_in_the_language_of_its_command_word(chat):
+    assert (await chat.say("!help"))[0].text.startswith("I am Verbinder")
+    assert (await chat.say("!hulp"))[0].text.startswith("Ik ben Verbinder")
