@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import sys
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -26,6 +27,7 @@ log = logging.getLogger(__name__)
 
 CHECK_EVERY = 2.0     # seconds between looks at the files' modification times
 SETTLE = 2.0          # a file must be this long unchanged before it is read
+YIELD_EVERY = 0.0005  # seconds a reloading thread may hold the interpreter at a time (default 0.005)
 
 
 @dataclass(frozen=True)
@@ -51,6 +53,17 @@ def signature(directory: Path) -> Signature:
         return ()
 
 
+def _reload_yielding(live: LiveKnowledge) -> list[Problem]:
+    """The reload, handing the interpreter back often: a thread that holds the GIL for the
+    default 5 ms at a time makes every question meanwhile wait several of those."""
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(YIELD_EVERY)
+    try:
+        return live.reload()
+    finally:
+        sys.setswitchinterval(interval)
+
+
 class Reloader:
     """Reloads on demand (`!herlaad`) and when the files change; one reload at a time."""
 
@@ -67,7 +80,7 @@ class Reloader:
         async with self._lock:
             seen = signature(self.live.directory)
             before = self.live.current.knowledge
-            problems = await asyncio.to_thread(self.live.reload)
+            problems = await asyncio.to_thread(_reload_yielding, self.live)
             self._loaded = seen
             result = Reload(self.clock(), problems, {} if problems else changes(before, self.live.current.knowledge))
             self.last = result
