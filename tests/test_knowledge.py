@@ -219,3 +219,38 @@ events:
     knowledge, problems = validate_knowledge(tmp_path)
     assert [str(p) for p in problems] == [
         "events.yaml:9: event field 'cancelled': expected true or false, got 'misschien'"]
+
+
+@pytest.mark.parametrize(("broken", "cause"), [
+    ("organisations:\n  - id: topaz\n    name: [Topaz\n    kind: zorgaanbieder\n",
+     "organisations.yaml:3: YAML syntax error: this '[' opened at line 3 is never closed (the parser gave up at line 4)"),
+    ("- id: topaz\n", "organisations.yaml:1: expected a mapping with 'organisations' at the top"),
+    ("organisations: topaz\n", "organisations.yaml:1: 'organisations' must be a list of entries"),
+    ("organisation:\n  - id: topaz\n    name: Topaz\n    kind: zorgaanbieder\n",
+     "organisations.yaml:1: unknown top-level key 'organisation' (did you mean 'organisations'?); this file holds organisations"),
+], ids=["syntax error", "no mapping at the top", "no list of entries", "misspelt top-level key"])
+def test_a_file_that_cannot_be_read_leaves_references_to_its_kind_unchecked(kdir: Path, broken: str, cause: str):
+    write(kdir, "organisations.yaml", broken)
+    with open(kdir / "contacts.yaml", "a", encoding="utf-8") as f:
+        f.write("  - id: nieuw\n    name: Nieuw\n    organisation: topaz\n    themes: [geen-thema]\n")
+    found = messages(kdir)
+    where = cause.split(": ")[0]
+    unchecked = f"references to organisations not checked until {where} is fixed"
+    assert cause in found
+    assert [p.split(":")[0] for p in found if p.endswith(unchecked)] == ["contacts.yaml", "examples.yaml"]
+    themes_line = len((kdir / "contacts.yaml").read_text(encoding="utf-8").splitlines())
+    assert f"contacts.yaml:{themes_line}: contact field 'themes': unknown theme id 'geen-thema'" in found   # still checked
+    assert len(found) == 4
+
+
+@pytest.mark.parametrize(("start", "wrong"), [
+    ("2027-02-30", "no such day: '2027-02-30'"),
+    ("'2027-02-29'", "no such day: '2027-02-29'"),
+    ("2027-13-01", "no such month: '2027-13-01'"),
+    ("2027-01-10T25:00:00+01:00", "no such hour: '2027-01-10T25:00:00+01:00'"),
+    ("2027-01-10T10:60+01:00", "no such minute: '2027-01-10T10:60+01:00'"),
+    ("2027-01-10 nachmittags", "'2027-01-10 nachmittags' is not a date or ISO 8601 time like 2026-11-12T10:00:00+01:00"),
+])
+def test_an_impossible_date_or_time_says_which_part_cannot_be(tmp_path: Path, start: str, wrong: str):
+    write(tmp_path, "events.yaml", f"events:\n  - id: dag\n    title: Dag\n    start: {start}\n")
+    assert messages(tmp_path) == [f"events.yaml:4: event field 'start': {wrong}"]

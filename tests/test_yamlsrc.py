@@ -6,7 +6,9 @@ import time
 from datetime import date
 
 import pytest
+import yaml
 
+from bot.knowledge import yaml_lines
 from bot.knowledge.yaml_lines import LinedDict, LinedList, YamlError, parse_yaml
 
 TEXT = """\
@@ -93,7 +95,7 @@ def test_an_empty_file_is_nothing():
 
 
 @pytest.mark.parametrize(("text", "line", "words"), [
-    ("a: [1, 2\nb: 3\n", 2, "YAML syntax error"),
+    ("a: [1, 2\nb: 3\n", 1, "YAML syntax error"),
     ("a: 1\n---\nb: 2\n", 2, "another document"),
     ("a: *nowhere\n", 1, "undefined alias 'nowhere'"),
 ])
@@ -103,3 +105,48 @@ def test_broken_yaml_names_file_and_line(text: str, line: int, words: str):
     assert caught.value.problem.file == "t.yaml"
     assert caught.value.problem.line == line
     assert words in caught.value.problem.message
+
+
+def syntax_error(text: str) -> str:
+    with pytest.raises(YamlError) as caught:
+        parse_yaml(text, "t.yaml")
+    return str(caught.value)
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("examples:\n  - id: a\n    title: [unclosed\n    summary: x\n",
+     "t.yaml:3: YAML syntax error: this '[' opened at line 3 is never closed (the parser gave up at line 4)"),
+    ("a: {x: 1, y: 2\nb: 3\n",
+     "t.yaml:1: YAML syntax error: this '{' opened at line 1 is never closed (the parser gave up at line 2)"),
+    ('a: 1\nb: "open\nc: 3\nd: 4\n',
+     "t.yaml:2: YAML syntax error: this '\"' opened at line 2 is never closed (the parser gave up at line 5)"),
+    ("a: 'open\nb: 3\n",
+     "t.yaml:1: YAML syntax error: this \"'\" opened at line 1 is never closed (the parser gave up at line 3)"),
+    ("\ufeffa: 1\nb: [1, {x: 2\n",      # a BOM does not shift the column the opener is looked up at
+     "t.yaml:2: YAML syntax error: this '{' opened at line 2 is never closed (the parser gave up at line 3)"),
+], ids=["bracket", "brace", "double quote", "single quote", "after a BOM"])
+def test_an_unclosed_bracket_or_quote_is_named_where_it_opened(text: str, expected: str):
+    assert syntax_error(text) == expected
+
+
+def test_a_bracket_closed_on_its_line_by_the_wrong_one_keeps_the_parsers_words():
+    message = syntax_error("a: [1, 2}\nb: 3\n")
+    assert message.startswith("t.yaml:1: YAML syntax error: ") and "never closed" not in message
+
+
+@pytest.mark.parametrize("loader", [yaml_lines._Loader, yaml.SafeLoader], ids=["C", "Python"])
+@pytest.mark.parametrize(("text", "expected"), [
+    ("a:\n\tb: 1\n", "t.yaml:2: YAML syntax error: a tab is used for indentation at column 1; use spaces"),
+    ("a:\n  b: 1\n  \tc: 2\n", "t.yaml:3: YAML syntax error: a tab is used for indentation at column 3; use spaces"),
+    ("a:\n  -\tid: x\n", "t.yaml:2: YAML syntax error: a tab is used for indentation at column 4; use spaces"),
+], ids=["first column", "after spaces", "after a dash"])
+def test_a_tab_is_named_as_a_tab(monkeypatch: pytest.MonkeyPatch, loader: type, text: str, expected: str):
+    # the C parser says "found character that cannot start any token" without naming it, or
+    # "a tab character that violates indentation"; the Python parser, "found character '\\t' ..."
+    monkeypatch.setattr(yaml_lines, "_Loader", loader)
+    assert syntax_error(text) == expected
+
+
+def test_a_tab_between_key_and_value_is_named_too(monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setattr(yaml_lines, "_Loader", yaml.SafeLoader)     # the C parser takes this tab as a space
+    assert syntax_error("a: \tb\n") == "t.yaml:1: YAML syntax error: a tab is used for spacing at column 4; use spaces"

@@ -5,6 +5,7 @@ Each raises Invalid with a message an admin can act on; the caller adds FILE:LIN
 
 from __future__ import annotations
 
+import calendar
 import difflib
 import re
 import reprlib
@@ -17,6 +18,8 @@ from bot.knowledge.leads import Lead
 ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 MATRIX_USER_RE = re.compile(r"^@[a-z0-9._=\-/+]+:[A-Za-z0-9.\-]+(:\d+)?$")   # @localpart:server[:port]
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+# Date and time of day of an ISO 8601 value, read apart to name the part that cannot be (see moment).
+_MOMENT_PARTS_RE = re.compile(r"(\d{4})-(\d\d)-(\d\d)(?:[T ](\d\d):(\d\d)(?::(\d\d))?)?")
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
 SHOWN_LENGTH = 80   # a value quoted in a message: enough to recognise it, never a screenful
 
@@ -154,6 +157,9 @@ def moment(value: Any) -> tuple[datetime, bool]:
         try:
             value = datetime.fromisoformat(value.strip()) if "T" in value or " " in value.strip() else date.fromisoformat(value.strip())
         except ValueError:
+            part = _impossible_part(value.strip())
+            if part:
+                raise Invalid(f"no such {part}: {shown(value)}") from None
             raise Invalid(f"{shown(value)} is not a date or ISO 8601 time like 2026-11-12T10:00:00+01:00") from None
     if isinstance(value, datetime):
         if value.tzinfo is None:
@@ -162,6 +168,23 @@ def moment(value: Any) -> tuple[datetime, bool]:
     if isinstance(value, date):
         return datetime.combine(value, time(0, 0), tzinfo=NETWORK_TZ), True
     raise Invalid(f"expected a date or time like 2026-11-12T10:00:00+01:00, got {kind_of(value)}")
+
+
+def _impossible_part(written: str) -> str | None:
+    """The part of a date or time, well formed, that no calendar or clock has (month 13, 30 February,
+    25 o'clock): naming it beats "not ISO 8601" for a value that is ISO 8601."""
+    found = _MOMENT_PARTS_RE.match(written)
+    if not found:
+        return None
+    year, month, day, hour, minute, second = (int(part or 0) for part in found.groups())
+    if not 1 <= month <= 12:
+        return "month"
+    if not 1 <= day <= calendar.monthrange(year, month)[1]:
+        return "day"
+    for part, number, most in (("hour", hour, 23), ("minute", minute, 59), ("second", second, 59)):
+        if number > most:
+            return part
+    return None
 
 
 def lead(value: Any) -> Lead:

@@ -129,9 +129,14 @@ class _Collector:
         self.seen_ids: dict[str, dict[str, int]] = {kind: {} for kind in _KINDS}   # id -> line, valid or not
         self.refs: list[_Ref] = []
         self.synonyms: list[tuple[str, ...]] = []
+        # kind -> the problem that kept its entries from being read: ids of that kind are not
+        # checked, or a broken file would make every reference to it "unknown" in every other file
+        self.unread: dict[str, Problem] = {}
 
-    def problem(self, file: str, line: int, message: str) -> None:
-        self.problems.append(Problem(file, line, message))
+    def problem(self, file: str, line: int, message: str) -> Problem:
+        found = Problem(file, line, message)
+        self.problems.append(found)
+        return found
 
     def read_file(self, filename: str, keys: tuple[str, ...]) -> None:
         path = self.directory / filename
@@ -141,25 +146,36 @@ class _Collector:
             data = load_yaml(path, filename)
         except YamlError as exc:
             self.problems.append(exc.problem)
+            self.not_read(keys, exc.problem)
             return
         if data is None:
             return
         if not isinstance(data, LinedDict):
-            self.problem(filename, getattr(data, "line", 1), f"expected a mapping with {' and '.join(repr(k) for k in keys)} at the top")
+            self.not_read(keys, self.problem(filename, getattr(data, "line", 1),
+                                             f"expected a mapping with {' and '.join(repr(k) for k in keys)} at the top"))
             return
+        unknown: Problem | None = None
         for key, value in data.items():
             line = data.line_of(key)
             if key not in keys:
-                self.problem(filename, line, f"unknown top-level key {shown(key)}{did_you_mean(key, keys)}; this file holds {', '.join(keys)}")
+                unknown = self.problem(filename, line, f"unknown top-level key {shown(key)}{did_you_mean(key, keys)}; this file holds {', '.join(keys)}")
             elif value is None:
                 continue
             elif not isinstance(value, LinedList):
-                self.problem(filename, line, f"{key!r} must be a list of entries")
+                self.not_read((key,), self.problem(filename, line, f"{key!r} must be a list of entries"))
             elif key == _SYNONYMS:
                 self.read_synonyms(filename, value)
             else:
                 for item, item_line in zip(value, value.lines):
                     self.read_entry(filename, key, item, item_line)
+        if unknown:     # a misspelt key is likely the missing one: its entries are unknown, not absent
+            self.not_read(tuple(key for key in keys if key not in data), unknown)
+
+    def not_read(self, keys: tuple[str, ...], cause: Problem) -> None:
+        """Note that `cause` kept the entries under `keys` from being read: their ids go unchecked."""
+        for key in keys:
+            if key in _KINDS:
+                self.unread.setdefault(key, cause)
 
     def read_synonyms(self, filename: str, groups: LinedList) -> None:
         for group, line in zip(groups, groups.lines):
@@ -234,7 +250,15 @@ class _Collector:
         return ok
 
     def resolve_references(self) -> None:
+        """Report ids that no entry has; refs to an unread kind are noted once per file instead."""
+        noted: set[tuple[str, str]] = set()
         for ref in self.refs:
+            cause = self.unread.get(ref.kind)
+            if cause:
+                if (ref.file, ref.kind) not in noted:
+                    noted.add((ref.file, ref.kind))
+                    self.problem(ref.file, ref.line, f"references to {ref.kind} not checked until {cause.file}:{cause.line} is fixed")
+                continue
             known = self.seen_ids[ref.kind]
             for target in ref.ids:
                 if target not in known:

@@ -202,11 +202,37 @@ def parse_yaml(text: str, name: str) -> Any:
         line = mark.line + 1 if mark else 1
         raise YamlError(Problem(name, line, f"cannot read value: {exc.problem}")) from None
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark else 1
-        reason = exc.problem or exc.context or "invalid YAML"
+        line, reason = _syntax_error(exc, text)
         raise YamlError(Problem(name, line, f"YAML syntax error: {reason}")) from None
     except yaml.YAMLError as exc:
         raise YamlError(Problem(name, 1, f"YAML error: {exc}")) from None
     finally:
         builder.loader.dispose()
+
+
+# An open bracket or quote, and what PyYAML (C or Python parser) says on reaching where it gives up on it.
+_UNCLOSED = {"[": "expected ','", "{": "expected ','", '"': "end of stream", "'": "end of stream"}
+
+
+def _syntax_error(exc: yaml.MarkedYAMLError, text: str) -> tuple[int, str]:
+    """Line and reason of a syntax error, naming its cause where PyYAML names a symptom: a tab
+    ("cannot start any token"), or a bracket or quote left open, which the parser reports where
+    it gave up (often the end of the file) while its context mark is where it opened."""
+    problem, opened = exc.problem_mark, exc.context_mark
+    reason = exc.problem or exc.context or "invalid YAML"
+    if problem is None:
+        return (opened.line + 1 if opened else 1), reason
+    lines = text.removeprefix("\ufeff").splitlines()     # marks count characters, from after a BOM
+
+    def char_at(mark: yaml.Mark) -> str:
+        line = lines[mark.line] if mark.line < len(lines) else ""
+        return line[mark.column] if mark.column < len(line) else ""
+
+    if char_at(problem) == "\t":
+        use = "spacing" if lines[problem.line][:problem.column].lstrip(" \t-") else "indentation"   # "-\t" indents
+        return problem.line + 1, f"a tab is used for {use} at column {problem.column + 1}; use spaces"
+    opener = char_at(opened) if opened and opened.line < problem.line else ""
+    if opener in _UNCLOSED and _UNCLOSED[opener] in reason:
+        return opened.line + 1, (f"this {opener!r} opened at line {opened.line + 1} is never closed"
+                                 f" (the parser gave up at line {problem.line + 1})")
+    return problem.line + 1, reason
