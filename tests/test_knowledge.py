@@ -254,3 +254,10 @@ def test_a_file_that_cannot_be_read_leaves_references_to_its_kind_unchecked(kdir
 def test_an_impossible_date_or_time_says_which_part_cannot_be(tmp_path: Path, start: str, wrong: str):
     write(tmp_path, "events.yaml", f"events:\n  - id: dag\n    title: Dag\n    start: {start}\n")
     assert messages(tmp_path) == [f"events.yaml:4: event field 'start': {wrong}"]
+
+
+def test_an_id_with_a_line_break_is_no_id():
+    from bot.knowledge.fields import Invalid, ident
+
+    with pytest.raises(Invalid):
+        ident("topaz\n")            # `$` alone lets a trailing newline through (id: | in YAML)

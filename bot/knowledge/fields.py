@@ -67,7 +67,7 @@ def text(value: Any) -> str:
 
 
 def ident(value: Any) -> str:
-    if not isinstance(value, str) or not ID_RE.match(value):
+    if not isinstance(value, str) or not ID_RE.fullmatch(value):
         raise Invalid(
             f"{shown(value)} is not a valid id (lowercase letters, digits and '-', e.g. 'topaz-addendum')"
         )
@@ -126,7 +126,7 @@ def homeserver(value: Any) -> str:
 def user_id(value: Any, *, like: str = "@verbinder:example.org") -> str:
     """A Matrix user id; `like` is the example the message shows (the bot's in the config, a person's elsewhere)."""
     user = text(value)
-    if not MATRIX_USER_RE.match(user):
+    if not MATRIX_USER_RE.fullmatch(user):
         raise Invalid(f"{shown(user)} is not a Matrix user id like {like}")
     return user
 
@@ -138,7 +138,7 @@ def user_ids(value: Any) -> tuple[str, ...]:
 
 def email(value: Any) -> str:
     address = text(value)
-    if not EMAIL_RE.match(address):
+    if not EMAIL_RE.fullmatch(address):
         raise Invalid(f"{shown(address)} is not an e-mail address")
     return address
 
