@@ -51,6 +51,7 @@ class Config:
     ignored_users: tuple[str, ...] = ()
     admin_room: str = ""                     # where reloads and their problems are reported ("" = nowhere)
     announce: tuple[Lead, ...] = (Lead(7, "d"), Lead(1, "d"))
+    english_rooms: tuple[str, ...] = ()      # rooms (ids or aliases) whose announcements are in English
     ask_open_after: Lead = Lead(8, "w")      # an open pledge this old: its author is asked whether it still stands
     keep_unanswered: timedelta = timedelta(weeks=26)   # unanswered questions (knowledge gaps) are kept this long
     log_level: str = "INFO"
@@ -84,7 +85,7 @@ _SCHEMA: dict[str, dict[str, tuple[str, Callable[[Any], Any]]]] = {
         "ignored_users": ("ignored_users", user_ids),
         "admin_room": ("admin_room", text),
     },
-    "events": {"announce": ("announce", durations)},
+    "events": {"announce": ("announce", durations), "english_rooms": ("english_rooms", texts)},
     "pledges": {"ask_open_after": ("ask_open_after", lead)},
     "gaps": {"keep": ("keep_unanswered", lambda value: lead(value).length)},
 }

@@ -8,6 +8,7 @@ stranger may not post or list.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -20,6 +21,8 @@ from bot.matching.live import Snapshot
 from bot.matching.pledges import Candidate, fits
 from bot.store.pledges import NewPledge, Pledge, Pledges
 from handlers import ask
+
+audit = logging.getLogger("bot.audit")
 
 MAX_TEXT = 500        # characters of a pledge: a sentence or two, as on the meeting's paper lists
 LISTED = 10           # pledges in one list reply
@@ -178,6 +181,9 @@ async def _settle(command: _Ask, status: str) -> Reply:
     if not own and status == "withdrawn" and not reason.strip():
         return simple(t["reason"], Code(f"!{request.command} {pledge.id} …"))
     settled = await command.pledges.settle(pledge.id, status, reason.strip()[:MAX_TEXT] or None)
+    if not own:
+        audit.info("pledge settled for its author", extra={"actor": request.message.sender, "pledge": pledge.id,
+                                                           "status": status, "author": pledge.by or ""})
     head = t["withdrawn"] if status == "withdrawn" else t["done"]
     why = t["why"].format(settled.reason) if settled.reason and not own else ""
     mentions = (pledge.by,) if pledge.by and not own else ()
@@ -190,7 +196,9 @@ async def _forget(command: _Ask) -> Reply:
     if request.args.split()[-1:] != [t["forget_word"]]:       # asked twice, so a slip deletes nothing
         count = len(await command.pledges.listed(by=sender, status=None))
         return simple(t["forget_ask"].format(count), Code(f"!{request.command} {t['me']} {t['forget_word']}"))
-    return simple(t["forgot"].format(await command.pledges.forget(sender)))
+    forgotten = await command.pledges.forget(sender)
+    audit.info("forget me", extra={"actor": sender, "pledges": forgotten})
+    return simple(t["forgot"].format(forgotten))
 
 
 def _line(pledge: Pledge, command: _Ask) -> list[list[Piece]]:

@@ -194,3 +194,12 @@ async def test_an_event_that_appears_inside_its_lead_window_is_announced_once(tm
     await bot.announce_due(START - timedelta(days=2))
     assert [p.key for p in transport.posts] == ["overleg/#a:example.org/7d", "overleg/#b:example.org/7d"]
     assert transport.posts[0].reply.text.startswith("Over 3 dagen: Overleg zorgkantoren")
+
+
+async def test_a_room_the_config_names_english_gets_english(tmp_path, database):
+    transport = Transport()
+    live = knowledge_with(tmp_path, MEETING)
+    bot = Announcer(live, Config(english_rooms=("#b:example.org",)), Announcements(database.connection), transport.post)
+    await bot.announce_due(START - timedelta(days=7))
+    assert [p.reply.text.split(":")[0] for p in transport.posts] == ["Over 7 dagen", "In 7 days"]
+    assert "Wednesday 20 January, 14:00, Utrecht" in transport.posts[1].reply.text

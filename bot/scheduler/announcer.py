@@ -30,7 +30,6 @@ from bot.store.announcements import Announcements, Key
 
 log = logging.getLogger(__name__)
 
-LANG = "nl"                      # the network's language; rooms in English are a later setting
 RETRY = timedelta(minutes=2)     # a post that could not go out is tried again this much later
 LONGEST_SLEEP = timedelta(hours=6)   # a wall-clock jump (suspend, NTP) is noticed at least this often
 
@@ -74,9 +73,10 @@ class Announcer:
         """Post everything due, and the news of changed and cancelled events to the rooms that had
         heard of them; returns how many could not go out (to try again soon)."""
         knowledge = self.live.current.knowledge
-        news = [_News(due.event, due.room, str(due.lead), announcement(knowledge.events[due.event], knowledge, now, LANG),
+        news = [_News(due.event, due.room, str(due.lead),
+                      announcement(knowledge.events[due.event], knowledge, now, self.lang(due.room)),
                       told(knowledge.events[due.event])) for due in await self.due(now)]
-        news += _changes(knowledge, await self.announced.heard(), await self.announced.sent(), now)
+        news += _changes(knowledge, await self.announced.heard(), await self.announced.sent(), now, self.lang)
         waiting = 0
         for item in news:
             key = f"{item.event}/{item.room}/{item.label}"
@@ -89,6 +89,10 @@ class Announcer:
                 self._in_flight.discard(key)
                 waiting += 1
         return waiting
+
+    def lang(self, room: str) -> str:
+        """Dutch, the network's language, unless the config names the room as English."""
+        return "en" if room in self.config.english_rooms else "nl"
 
     def _recorder(self, item: _News, key: str) -> Callable[[], Awaitable[None]]:
         async def record() -> None:
@@ -120,17 +124,18 @@ def told(event: Event) -> dict[str, Any]:
 
 
 def _changes(knowledge: Knowledge, heard: dict[Key, dict[str, Any]], sent: dict[Key, list[str]],
-             now: datetime) -> list[_News]:
+             now: datetime, lang_of: Callable[[str], str]) -> list[_News]:
     news = []
     for (event_id, room), before in heard.items():
         if CANCELLED in sent.get((event_id, room), ()) or datetime.fromisoformat(before["start"]) <= now:
             continue          # already told it is off, or it has begun: no more news
         event = knowledge.events.get(event_id)
         if event is None or event.cancelled:
-            news.append(_News(event_id, room, CANCELLED, cancelled(before, LANG), before))
+            news.append(_News(event_id, room, CANCELLED, cancelled(before, lang_of(room)), before))
             continue
         after = told(event)
         if any(after[key] != before.get(key) for key in _COMPARED):
             digest = hashlib.sha256(json.dumps([after[key] for key in _COMPARED]).encode()).hexdigest()[:10]
-            news.append(_News(event_id, room, f"changed-{digest}", changed(event, knowledge, before, LANG), after))
+            news.append(_News(event_id, room, f"changed-{digest}", changed(event, knowledge, before, lang_of(room)),
+                              after))
     return news
