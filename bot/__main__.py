@@ -299,6 +299,7 @@ def _ask(args: argparse.Namespace) -> int:
         return 2
     questions = (line.strip() for line in _bounded_lines(sys.stdin)) if args.question == "-" else iter([args.question])
     dispatcher = app.dispatcher(Config(), state, fixed_role(Role.MEMBER))
+    app.prepare_meaning(state, wait=True)
     for text in questions:
         if not text:
             continue

@@ -24,6 +24,7 @@ from bot.core.messages import Post
 from bot.knowledge.diff import summary
 from bot.knowledge.loader import KnowledgeError
 from bot.matching.live import LiveKnowledge
+from bot.matching.meaning import default_semantic
 from bot.matching.pledges import Candidate, fits
 from bot.matching.watch import Reload, Reloader
 from bot.scheduler.announcer import Announcer, due_given
@@ -48,6 +49,12 @@ def dispatcher(config: Config, live: LiveKnowledge, role_of: RoleOf, clock: Call
                unanswered: UnansweredQuestions | None = None) -> Dispatcher:
     """The one way to build a dispatcher: every handler, with what they may use."""
     return Dispatcher(Context(config, live, ROUTES, clock, pledges, operations, unanswered), role_of)
+
+
+def prepare_meaning(live: LiveKnowledge, wait: bool = False) -> None:
+    """Start embedding the snapshot's entries (the bot: in the background, answering by words
+    meanwhile; a batch of `ask --json`: waiting, so every line is answered the same way)."""
+    default_semantic().index_for(live.current.index, wait=wait)
 
 
 def ask_json(live: LiveKnowledge, text: str, limit: int) -> dict[str, Any]:
@@ -148,7 +155,8 @@ async def _serve(config: Config, knowledge: LiveKnowledge) -> int:
     announcer = Announcer(knowledge, config, Announcements(database.connection), bot.post)
     running.bot, running.announcer = bot, announcer
     keep_alive = KeepAlive(pledges, config, bot.post)
-    reloader.listeners += [_wake(announcer), _tell_admin_room(config, bot)]
+    reloader.listeners += [_wake(announcer), _tell_admin_room(config, bot), _embed(knowledge)]
+    prepare_meaning(knowledge)
 
     def stop() -> None:
         service.notify("STOPPING=1")
@@ -219,6 +227,13 @@ def _wake(announcer: Announcer) -> Callable[[Reload], Awaitable[None]]:
         if result.ok:
             announcer.wake()        # events may have come, moved or gone
     return wake
+
+
+def _embed(live: LiveKnowledge) -> Callable[[Reload], Awaitable[None]]:
+    async def embed(result: Reload) -> None:
+        if result.ok:
+            prepare_meaning(live)          # the new snapshot's vectors, mostly from the disk cache
+    return embed
 
 
 def _tell_admin_room(config: Config, bot: MatrixBot) -> Callable[[Reload], Awaitable[None]]:

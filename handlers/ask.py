@@ -13,7 +13,9 @@ from bot.core.dispatch import Context, Request, Route
 from bot.core.formatting import Bold, Code, Link, Piece, ReplyBuilder
 from bot.core.messages import Reply, Role
 from bot.knowledge.model import Contact, Knowledge
+from bot.matching import hybrid
 from bot.matching.index import Index, Kind, Reason, Result, Via
+from bot.matching.meaning import Semantic, default_semantic
 from bot.matching.question import ASK_COMMAND, Question, parse_natural, parse_topic
 from handlers.help import HELP_COMMAND
 
@@ -33,7 +35,8 @@ _TEXT = {
         "shortened": "Je vraag was lang: ik heb gezocht op het begin ervan.",
         "fields": {"keyword": "trefwoord", "title": "titel", "theme": "thema", "contact": "contactpersoon",
                    "organisation": "organisatie", "summary": "beschrijving", "name": "naam",
-                   "expertise": "expertise", "role": "rol", "region": "regio"},
+                   "expertise": "expertise", "role": "rol", "region": "regio",
+                   hybrid.MEANING: "inhoudelijk verwant aan"},
         "via": {Via.SYNONYM: "verwant aan", Via.TYPO: "gelezen als", Via.COMPOUND: "deel van"},
     },
     "en": {
@@ -47,7 +50,8 @@ _TEXT = {
         "shortened": "Your question was long: I searched on its beginning.",
         "fields": {"keyword": "keyword", "title": "title", "theme": "theme", "contact": "contact",
                    "organisation": "organisation", "summary": "description", "name": "name",
-                   "expertise": "expertise", "role": "role", "region": "region"},
+                   "expertise": "expertise", "role": "role", "region": "region",
+                   hybrid.MEANING: "close in meaning to"},
         "via": {Via.SYNONYM: "related to", Via.TYPO: "read as", Via.COMPOUND: "part of"},
     },
 }
@@ -62,10 +66,16 @@ class Lookup:
     near: list[Result]      # when nothing fits well: the near misses, for related themes
 
 
-def lookup(text: str, index: Index, lang: str | None = None, limit: int = 10, near: bool = True) -> Lookup:
+def lookup(text: str, index: Index, lang: str | None = None, limit: int = 10, near: bool = True,
+           semantic: Semantic | None = None) -> Lookup:
+    """By words and, once the snapshot's vectors are ready, by meaning (`semantic`: the
+    bot's own unless given; `Semantic(None)` for words only). Never waits for the model."""
     question = parse_topic(text, lang)
-    results = index.search(question.topic, limit=limit) if question.topic else []
-    misses = index.search(question.topic, limit=10, threshold=1.0) if near and question.topic and not results else []
+    if not question.topic:
+        return Lookup(question, [], [])
+    meaning = (semantic or default_semantic()).index_for(index)
+    results = hybrid.search(index, meaning, question.topic, limit)
+    misses = index.search(question.topic, limit=10, threshold=1.0) if near and not results else []
     return Lookup(question, results, misses)
 
 

@@ -8,6 +8,7 @@ stranger may not post or list.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from dataclasses import dataclass
 from datetime import datetime
@@ -123,7 +124,7 @@ async def _add(command: _Ask, kind: str) -> Reply:
         event_id=request.message.event_id or None)
     others = await command.pledges.listed(kind=_OTHER[kind])
     candidates = tuple(Candidate(p.id, p.text, p.organisation) for p in others if p.by != sender)
-    found = fits(pledge.text, candidates, command.knowledge)
+    found = await asyncio.to_thread(fits, pledge.text, candidates, command.knowledge)   # off the loop, as ask
     reply = ReplyBuilder().para(t["noted"], Code(pledge.id), f" — {_cut(pledge.text)}")
     by_id = {p.id: p for p in others}
     if found:
@@ -131,7 +132,8 @@ async def _add(command: _Ask, kind: str) -> Reply:
         reply.items([_line(by_id[fit.id], command) for fit in found])
         return reply.build(mentions=tuple(dict.fromkeys(by_id[f.id].by for f in found if by_id[f.id].by)))
     reply.para(t["none"])
-    found_people = ask.lookup(text, command.snapshot.index, request.lang, near=False).results
+    found_people = (await asyncio.to_thread(ask.lookup, text, command.snapshot.index, request.lang,
+                                            near=False)).results
     people = [r for r in found_people if r.kind is Kind.CONTACT]
     if people:
         reply.para(t["people"], ", ".join(command.knowledge.contacts[r.id].name for r in people[:3]), " (",
@@ -143,8 +145,8 @@ async def _list(command: _Ask, kind: str | None) -> Reply:
     t, term = command.t, command.request.args.strip()
     listed = await command.pledges.listed(kind=kind)
     if term:
-        found = fits(term, tuple(Candidate(p.id, p.text, p.organisation) for p in listed), command.knowledge,
-                     limit=len(listed))
+        found = await asyncio.to_thread(fits, term, tuple(Candidate(p.id, p.text, p.organisation) for p in listed),
+                                        command.knowledge, limit=len(listed))
         order = {fit.id: n for n, fit in enumerate(found)}
         listed = sorted((p for p in listed if p.id in order), key=lambda p: order[p.id])
     about = t["listed_for"].format(term[:80]) if term else ""

@@ -1,6 +1,8 @@
 """Scoring the matcher on a question set: hit@1, hit@3 and no-match precision.
 
-Used by the quality test and runnable by hand (`python tests/quality/evaluate.py
+Asks through `handlers.ask.lookup`, the one path of chat and `ask --json`: by
+words alone, or with the semantic side once its vectors are built. Used by the
+quality test and runnable by hand (`python tests/quality/evaluate.py [--words]
 [QUESTIONS KNOWLEDGE]`) to see each miss while tuning.
 """
 
@@ -14,7 +16,8 @@ from pathlib import Path
 import yaml
 
 from bot.matching.live import LiveKnowledge
-from bot.matching.question import parse_topic
+from bot.matching.meaning import Semantic, default_semantic
+from handlers.ask import lookup
 
 HERE = Path(__file__).parent
 ROOT = HERE.parent.parent
@@ -37,14 +40,15 @@ class Figures:
         return f"hit@1 {self.hit1:.2f}  hit@3 {self.hit3:.2f}  no-match rejected {self.nomatch_rejected:.2f}  [{kinds}]"
 
 
-def evaluate(questions_file: Path, knowledge_dir: Path) -> Figures:
+def evaluate(questions_file: Path, knowledge_dir: Path, semantic: Semantic) -> Figures:
     questions = yaml.safe_load(questions_file.read_text(encoding="utf-8"))["questions"]
     index = LiveKnowledge.load(knowledge_dir).current.index
+    semantic.index_for(index, wait=True)        # the hybrid as it answers once built, not half-way
     hit1 = hit3 = answerable = rejected = nomatch = 0
     by_kind: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     misses = []
     for q in questions:
-        results = index.search(parse_topic(q["q"]).topic, limit=3)
+        results = lookup(q["q"], index, limit=3, near=False, semantic=semantic).results
         got = [f"{r.kind}:{r.id}" for r in results]
         counts = by_kind[q["kind"]]
         counts[1] += 1
@@ -66,9 +70,12 @@ def evaluate(questions_file: Path, knowledge_dir: Path) -> Figures:
 
 
 if __name__ == "__main__":
-    chosen = {"custom": (Path(sys.argv[1]), Path(sys.argv[2]))} if len(sys.argv) == 3 else SETS
+    words = "--words" in sys.argv
+    args = [a for a in sys.argv[1:] if a != "--words"]
+    chosen = {"custom": (Path(args[0]), Path(args[1]))} if len(args) == 2 else SETS
+    side = Semantic(None) if words else default_semantic()
     for name, (questions_file, knowledge_dir) in chosen.items():
-        figures = evaluate(questions_file, knowledge_dir)
-        print(f"{name}: {figures}")
+        figures = evaluate(questions_file, knowledge_dir, side)
+        print(f"{name} ({'words' if words else 'hybrid'}): {figures}")
         for miss in figures.misses:
             print("   ", miss)

@@ -1,29 +1,43 @@
-"""The matcher's quality floors on two question sets.
+"""The matcher's quality floors on two question sets, by words alone and as the hybrid.
 
 `sample` asks about knowledge/ (the network's own sample knowledge); `heldout`
 asks about a differently written network under tests/data/heldout, which the
-matcher was never tuned on by word lists — it guards against fitting the sample.
-Run `python tests/quality/evaluate.py` to see every miss.
+matcher was never tuned on by word lists or parameters — it guards against
+fitting the sample. Words alone are held too: they decide "no good match" in
+the hybrid, and they are what the bot answers while the vectors are built or
+without the model. Run `python tests/quality/evaluate.py [--words]` to see every miss.
 """
 
 from __future__ import annotations
 
 import pytest
 
+from bot.matching.meaning import Semantic
+from bot.matching.semantic import available_embedder
+from bot.matching.vectors import VectorCache
 from tests.quality.evaluate import SETS, evaluate
 
 FLOORS = {   # hit@1, hit@3, share of no-match questions answered with nothing (the issue's bar)
-    "sample": (0.75, 0.90, 1.0),
-    "heldout": (0.75, 0.90, 0.85),
+    ("sample", "words"): (0.75, 0.90, 1.0),
+    ("heldout", "words"): (0.75, 0.90, 0.85),
+    # measured 0.88/0.95/1.00 and 0.92/0.98/0.92; hit@3 sits above what words alone reach
+    # (0.92, 0.95), so a semantic side that quietly stopped working fails here
+    ("sample", "hybrid"): (0.85, 0.93, 1.0),
+    ("heldout", "hybrid"): (0.85, 0.96, 0.85),
 }
 
 
-@pytest.mark.parametrize("name", sorted(SETS))
-def test_quality_floors(name: str, capsys):
-    figures = evaluate(*SETS[name])
+@pytest.fixture(scope="module")
+def hybrid(tmp_path_factory) -> Semantic:
+    return Semantic(available_embedder(), VectorCache(tmp_path_factory.mktemp("vectors")))
+
+
+@pytest.mark.parametrize("name, side", sorted(FLOORS))
+def test_quality_floors(name: str, side: str, hybrid: Semantic, capsys):
+    figures = evaluate(*SETS[name], hybrid if side == "hybrid" else Semantic(None))
     with capsys.disabled():
-        print(f"\n  matching quality, {name}: {figures}")
-    hit1, hit3, nomatch = FLOORS[name]
+        print(f"\n  matching quality, {name} ({side}): {figures}")
+    hit1, hit3, nomatch = FLOORS[name, side]
     assert figures.hit1 >= hit1, figures.misses
     assert figures.hit3 >= hit3, figures.misses
     assert figures.nomatch_rejected >= nomatch, figures.misses
