@@ -93,9 +93,12 @@ async def handle(request: Request, context: Context) -> list[Reply]:
     if question.shortened:
         reply.para(t["shortened"])
     if found.results:
-        answer(reply, question.topic, found.results, snapshot.knowledge, request.lang, request.role)
+        answer(reply, question.topic, found.results, snapshot.knowledge, request.lang, request.role,
+               context.config.coordinators)
     else:
         no_match(reply, question.topic, found.near, snapshot.knowledge, request.lang)
+        if context.unanswered is not None:      # a knowledge gap: what was asked, never who asked
+            await context.unanswered.record(question.topic, request.lang, request.message.room_id)
     return [reply.build()]
 
 
@@ -104,13 +107,14 @@ def quote(topic: str) -> str:
     return topic if len(topic) <= QUOTED else topic[:QUOTED - 1].rstrip() + "…"
 
 
-def answer(reply: ReplyBuilder, topic: str, results: list[Result], knowledge: Knowledge, lang: str, role: Role) -> None:
+def answer(reply: ReplyBuilder, topic: str, results: list[Result], knowledge: Knowledge, lang: str, role: Role,
+           coordinators: tuple[str, ...] = ()) -> None:
     t = _TEXT[lang]
     reply.para(t["found"], Bold(quote(topic)), t["found2"])
     by_kind = {kind: [r for r in results if r.kind == kind][:count] for kind, count in SHOWN.items()}
     if by_kind[Kind.CONTACT]:
         reply.para(Bold(t["people"]))
-        reply.items([_person(r, knowledge, lang, role) for r in by_kind[Kind.CONTACT]], numbered=True)
+        reply.items([_person(r, knowledge, lang, role, coordinators) for r in by_kind[Kind.CONTACT]], numbered=True)
     if by_kind[Kind.EXAMPLE]:
         reply.para(Bold(t["examples"]))
         reply.items([_example(r, knowledge, lang) for r in by_kind[Kind.EXAMPLE]])
@@ -128,7 +132,8 @@ def no_match(reply: ReplyBuilder, topic: str, near: list[Result], knowledge: Kno
     reply.para(t["post"], Code(f"!{NEED_COMMAND[lang]} {quote(topic)}"))
 
 
-def _person(result: Result, knowledge: Knowledge, lang: str, role: Role) -> list[list[Piece]]:
+def _person(result: Result, knowledge: Knowledge, lang: str, role: Role,
+            coordinators: tuple[str, ...]) -> list[list[Piece]]:
     t = _TEXT[lang]
     contact = knowledge.contacts[result.id]
     org = knowledge.organisations.get(contact.organisation)
@@ -148,7 +153,7 @@ def _person(result: Result, knowledge: Knowledge, lang: str, role: Role) -> list
         if reasons:
             line.append(f" — {_reasons(reasons[:1], lang)}")
         lines.append(line)
-    lines.append(_contact_line(contact, lang, role))
+    lines.append(_contact_line(contact, lang, role, coordinators))
     return lines
 
 
@@ -158,9 +163,11 @@ def _shows_details(contact: Contact, role: Role) -> bool:
     return contact.share == "public" or (contact.share == "network" and role >= Role.MEMBER)
 
 
-def _contact_line(contact: Contact, lang: str, role: Role) -> list[Piece]:
+def _contact_line(contact: Contact, lang: str, role: Role, coordinators: tuple[str, ...]) -> list[Piece]:
     t = _TEXT[lang]
-    if contact.share == "private":
+    if contact.share == "private":        # name the coordinators who can make the contact, if the config has them
+        if coordinators:
+            return [t["private"], ": ", *_joined([Link(c, f"https://matrix.to/#/{c}") for c in coordinators[:3]])]
         return [t["private"], " (", Code(f"!{HELP_COMMAND}"), ")"]
     if not _shows_details(contact, role):
         return [t["members_only"]]
@@ -171,6 +178,13 @@ def _contact_line(contact: Contact, lang: str, role: Role) -> list[Piece]:
         details += [" · "] if details else []
         details.append(Link(contact.email, f"mailto:{contact.email}"))
     return [t["contact"], *details] if details else [t["private"]]
+
+
+def _joined(pieces: list[Piece]) -> list[Piece]:
+    out: list[Piece] = []
+    for piece in pieces:
+        out += [", ", piece] if out else [piece]
+    return out
 
 
 def _example(result: Result, knowledge: Knowledge, lang: str) -> list[list[Piece]]:

@@ -66,7 +66,7 @@ async def test_private_contact_is_reached_through_a_coordinator(chat, sample_sta
     assert contact.name in reply.text
     assert contact.matrix_id not in reply.text and (contact.email or "@@") not in reply.text
     assert not contact.role or contact.role not in reply.text       # name and organisation only
-    assert "via een coördinator" in reply.text
+    assert "via een coördinator: @coco:example.org" in reply.text      # the config's coordinators, named
 
 
 async def test_typed_markup_is_escaped_in_html(chat):

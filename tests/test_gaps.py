@@ -60,3 +60,16 @@ async def test_old_questions_are_forgotten(store):
     await unanswered.record("tuin", "nl", "!r")
     assert await unanswered.prune(timedelta(weeks=26)) == 1
     assert [q.topic for q in await unanswered.since(datetime(2000, 1, 1, tzinfo=timezone.utc))] == ["tuin"]
+
+
+async def test_a_question_nobody_can_answer_is_recorded_without_the_asker(store, sample_state):
+    unanswered, _ = store
+
+    async def role_of(message):
+        return role_from_config(CONFIG, message.sender)
+    chat = Chat(app.dispatcher(CONFIG, sample_state, role_of, unanswered=unanswered))
+    await chat.say("wie heeft ervaring met mondzorg?", sender="@anna:example.org")
+    await chat.say("wie heeft ervaring met zorgkantoren?", sender="@anna:example.org")     # answered
+    [recorded] = await unanswered.since(datetime(2000, 1, 1, tzinfo=timezone.utc))
+    assert (recorded.topic, recorded.lang, recorded.room) == ("mondzorg", "nl", "!room:test")
+    assert "anna" not in repr(recorded)
