@@ -27,6 +27,7 @@ from bot.knowledge.fields import (
     texts,
     user_id,
     user_ids,
+    yes_no,
 )
 from bot.knowledge.leads import Lead
 from bot.knowledge.yaml_lines import LinedDict, Problem, ProblemsError, YamlError, load_yaml
@@ -42,6 +43,7 @@ class Config:
     user_id: str = ""
     password: str = field(default="", repr=False)
     device_name: str = "Verbinder"
+    encryption: bool = True                  # read and answer in end-to-end encrypted rooms and DMs
     store: Path = Path("verbinder.sqlite3")
     knowledge: Path = Path("knowledge")
     admins: tuple[str, ...] = ()
@@ -73,6 +75,7 @@ _SCHEMA: dict[str, dict[str, tuple[str, Callable[[Any], Any]]]] = {
         "password": ("password", text),
         "password_env": ("password", _env_secret),
         "device_name": ("device_name", text),
+        "encryption": ("encryption", yes_no),
         "store": ("store", lambda v: Path(text(v))),
         "log_level": ("log_level", log_level),
     },

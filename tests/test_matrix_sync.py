@@ -84,7 +84,8 @@ class Homeserver:
 @pytest.fixture
 async def runtime(tmp_path: Path, sample_state):
     """Builds a bot on a real store; `start(syncs, history)` runs it until its replies are out."""
-    config = Config(homeserver="http://127.0.0.1:9", user_id=BOT, allowed_servers=("example.org",))
+    config = Config(homeserver="http://127.0.0.1:9", user_id=BOT, allowed_servers=("example.org",),
+                    store=tmp_path / "bot.sqlite3", encryption=False)   # the plain path: no key exchange
     database = await Database.open(tmp_path / "bot.sqlite3")
     store = SyncState(database.connection)
     bots: list[tuple[MatrixBot, asyncio.Task]] = []

@@ -72,13 +72,14 @@ def new_user(synapse: LocalSynapse, unique_name: Callable[[str], str]) -> Callab
 
 @pytest.fixture
 async def nio_client(
-    synapse: LocalSynapse,
+    synapse: LocalSynapse, tmp_path_factory: pytest.TempPathFactory,
 ) -> AsyncIterator[Callable[..., Awaitable[AsyncClient]]]:
     """Factory of logged-in matrix-nio clients, closed after the test."""
     clients: list[AsyncClient] = []
 
-    async def make(user: User, config: AsyncClientConfig | None = None) -> AsyncClient:
-        client = AsyncClient(synapse.url, user.user_id, config=config)
+    async def make(user: User, config: AsyncClientConfig | None = None, *, encrypted: bool = False) -> AsyncClient:
+        store = tmp_path_factory.mktemp("crypto") if encrypted else ""
+        client = AsyncClient(synapse.url, user.user_id, config=config, store_path=str(store))
         clients.append(client)
         resp = await client.login(user.password)
         assert isinstance(resp, LoginResponse), resp
@@ -94,8 +95,14 @@ async def person(new_user, nio_client):
     """Factory of people who are already syncing; closed after the test."""
     people: list = []
 
-    async def make(prefix: str = "member") -> Person:
-        client = await nio_client(new_user(prefix))
+    async def make(prefix: str = "member", *, encrypted: bool = False) -> Person:
+        """`encrypted`: a client with its own crypto store and keys, as Element is."""
+        config = None
+        if encrypted:
+            config = AsyncClientConfig(encryption_enabled=True, store_sync_tokens=False)
+        client = await nio_client(new_user(prefix), config, encrypted=encrypted)
+        if encrypted and client.should_upload_keys:
+            await client.keys_upload()
         someone = Person(client)
         someone.start()
         people.append(someone)

@@ -105,14 +105,3 @@ async def test_invite_from_a_stranger_is_rejected_and_a_members_accepted(bot, pe
     await asyncio.sleep(0.5)
     assert not any(getattr(e, "state_key", None) == verbinder.user_id and e.membership == "join"
                    for e in stranger.seen.get(shady, []) if hasattr(e, "membership"))
-
-
-async def test_an_encrypted_room_gets_a_notice_instead_of_silence(bot, person):
-    verbinder = bot()
-    verbinder.start()
-    eva = await person("eva")
-    response = await eva.client.room_create(invite=[verbinder.user_id], initial_state=[
-        {"type": "m.room.encryption", "state_key": "", "content": {"algorithm": "m.megolm.v1.aes-sha2"}}])
-    room = response.room_id
-    [notice] = await eva.wait_notices(room, verbinder.user_id, 1)
-    assert "versleutelde berichten" in notice.body and "encrypted messages" in notice.body

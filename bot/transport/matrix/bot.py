@@ -20,6 +20,7 @@ from nio import (
     AsyncClient,
     AsyncClientConfig,
     InviteMemberEvent,
+    MegolmEvent,
     JoinError,
     LoginError,
     MessageDirection,
@@ -38,8 +39,9 @@ from bot.core.formatting import simple
 from bot.core.messages import Message, Post, Role
 from bot.core.roles import role_from_config, role_with_membership
 from bot.store.sync_state import Session, SyncState
+from bot.transport.matrix import crypto
 from bot.transport.matrix.convert import (ENCRYPTED_NOTICE, after_own_join, failed_content, incoming, post_content,
-                                          reply_content, txn_id)
+                                          reply_content, txn_id, unreadable_content)
 from bot.transport.matrix.send_queue import Backoff, Checkpoint, Outbox, Outgoing, Unreachable, send_failure
 
 log = logging.getLogger(__name__)
@@ -71,10 +73,16 @@ class MatrixBot:
         `on_ready` is called once, when the first sync has been handled."""
         self.config = config
         self.sync_state = sync_state
+        encrypted = config.encryption
+        if encrypted:
+            crypto.store_dir(config.store).mkdir(parents=True, exist_ok=True)
         self.client = AsyncClient(
-            config.homeserver, config.user_id,
-            config=AsyncClientConfig(max_limit_exceeded=0, max_timeouts=0, encryption_enabled=False),
+            config.homeserver, config.user_id, store_path=str(crypto.store_dir(config.store)) if encrypted else "",
+            # the runtime's own token and handled events decide what was answered: nio keeps no token
+            config=AsyncClientConfig(max_limit_exceeded=0, max_timeouts=0, encryption_enabled=encrypted,
+                                     store_sync_tokens=False),
         )
+        self._late_keys = crypto.LateKeys()
         self.dispatcher = dispatcher_for(self.role_of)
         self.outbox = Outbox(self._send, backoff_cap=backoff_cap)
         self._backoff_cap = backoff_cap
@@ -92,11 +100,19 @@ class MatrixBot:
     async def login(self) -> None:
         """Reuse the stored session (same device, no pile of devices); password only the first time."""
         session = await self.sync_state.session()
+        if (session and self.config.encryption
+                and not crypto.has_store(self.config.store, session.user_id, session.device_id)):
+            # Its keys are gone: as that device the bot could read no encrypted message again.
+            log.warning("the crypto store of this device is missing; logging in as a new device "
+                        "(encrypted rooms share their keys with it from now on)",
+                        extra={"device_id": session.device_id, "crypto_store": str(crypto.store_dir(self.config.store))})
+            session = None
         if session and session.user_id == self.config.user_id and session.homeserver == self.config.homeserver:
             self.client.restore_login(session.user_id, session.device_id, session.access_token)
             whoami = await self._retrying(self.client.whoami, "whoami")
             if not isinstance(whoami, WhoamiError):
                 log.info("session restored", extra={"user_id": self.config.user_id, "device_id": session.device_id})
+                await self._upload_keys()
                 return
             log.warning("stored session no longer valid; logging in again", extra={"error": whoami.status_code})
             self.client.access_token = ""
@@ -107,6 +123,13 @@ class MatrixBot:
         await self.sync_state.save_session(Session(response.user_id, response.device_id, response.access_token,
                                                    self.config.homeserver))
         log.info("logged in", extra={"user_id": response.user_id, "device_id": response.device_id})
+        await self._upload_keys()
+
+    async def _upload_keys(self) -> None:
+        """Device and one-time keys up before the first sync: a member's client claims one the
+        moment it sends its first message, and a bot whose keys are not up cannot read it."""
+        if self.config.encryption and self.client.should_upload_keys:
+            await self._retrying(self.client.keys_upload, "keys upload")
 
     async def run(self) -> None:
         """Sync until stop() is called; then finish the replies in flight."""
@@ -162,6 +185,9 @@ class MatrixBot:
             backoff.reset()
             self.last_sync = utc_now()
             await self._handle_sync(response, since, first)
+            if self.config.encryption:
+                await self._retrying(lambda: crypto.housekeeping(self.client), "key exchange")
+                await self._retry_late_keys()
             if not self.ready.is_set():
                 self.ready.set()
                 log.info("ready", extra={"resumed": not first, "rooms": len(self._joined)})
@@ -216,7 +242,27 @@ class MatrixBot:
 
     # --- events -------------------------------------------------------------
 
+    async def _retry_late_keys(self) -> None:
+        decrypted, given_up = await self._late_keys.retry(self.client)
+        for room_id, event in decrypted:
+            await self._on_event(room_id, event)
+        for room_id, event in given_up:
+            if await self.sync_state.is_handled(event.event_id):
+                continue
+            log.warning("the keys of an encrypted message never came", extra={"room_id": room_id,
+                                                                               "event_id": event.event_id})
+            question = Message(event.sender, room_id, "", event.event_id)
+            self.outbox.put(room_id, Outgoing(room_id, unreadable_content(question), txn_id(event.event_id, 0)))
+
+            async def done(event_id: str = event.event_id, room: str = room_id) -> None:
+                await self.sync_state.mark_handled(event_id, room)
+            self.outbox.put(room_id, done)
+
     async def _on_event(self, room_id: str, event: Any) -> None:
+        if isinstance(event, MegolmEvent):
+            if event.sender != self.config.user_id and not await self.sync_state.is_handled(event.event_id):
+                self._late_keys.keep(room_id, event)
+            return
         message = incoming(event, room_id, self.config.user_id, self.config.ignored_users, self._is_direct(room_id))
         if message is None or message.event_id in self._in_flight or await self.sync_state.is_handled(message.event_id):
             return
@@ -236,7 +282,7 @@ class MatrixBot:
         """Without E2EE the bot sees nothing in an encrypted room: say so once, instead of
         staying silent (Element encrypts new DMs by default)."""
         room = self.client.rooms.get(room_id)
-        if room and room.encrypted:
+        if room and room.encrypted and not self.config.encryption:
             log.warning("joined an encrypted room; its messages cannot be read", extra={"room_id": room_id})
             self.outbox.put(room_id, Outgoing(room_id, post_content(simple(ENCRYPTED_NOTICE)),
                                               txn_id(room_id + "/encrypted", 0)))

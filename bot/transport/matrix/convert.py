@@ -22,6 +22,8 @@ ENCRYPTED_NOTICE = (
     "I cannot read encrypted messages: ask in a room without encryption, or start a new chat "
     "with me with encryption off."
 )
+UNREADABLE_NOTICE = ("Ik kon je versleutelde bericht niet lezen: de sleutel kwam niet aan. Stuur het nog eens? / "
+                     "I could not read your encrypted message: its key never arrived. Could you send it again?")
 FAILED_NOTICE = ("Mijn antwoord kon niet worden verstuurd: de server weigerde het. / "
                  "My answer could not be sent: the server refused it.")
 
@@ -85,6 +87,13 @@ def replied_to(content: dict[str, Any]) -> str | None:
     """The event id an event's content replies to, if any: the one reading of m.in_reply_to."""
     relates = content.get("m.relates_to") or {}
     return (relates.get("m.in_reply_to") or {}).get("event_id")
+
+
+def unreadable_content(question: Message) -> dict[str, Any]:
+    """Said once to the sender of an encrypted message whose keys never came."""
+    return {"msgtype": "m.notice", "body": UNREADABLE_NOTICE,
+            "m.relates_to": {"m.in_reply_to": {"event_id": question.event_id}},
+            "m.mentions": {"user_ids": [question.sender]}}
 
 
 def failed_content(question: Message) -> dict[str, Any]:

@@ -1,0 +1,44 @@
+"""End-to-end encrypted rooms on a real Synapse: the bot reads, answers encrypted, and keeps its keys across restarts."""
+
+from __future__ import annotations
+
+import asyncio
+
+from nio import MegolmEvent, RoomMessageNotice
+
+from tests.e2e.people import replied_to
+
+ENCRYPTION = [{"type": "m.room.encryption", "state_key": "", "content": {"algorithm": "m.megolm.v1.aes-sha2"}}]
+
+
+async def encrypted_dm(person, bot_id: str) -> str:
+    response = await person.client.room_create(invite=[bot_id], is_direct=True, initial_state=ENCRYPTION)
+    await person.wait_joined(response.room_id, bot_id)
+    return response.room_id
+
+
+def decrypted_replies(person, room: str, bot_id: str) -> list[RoomMessageNotice]:
+    return [e for e in person.seen.get(room, []) if isinstance(e, RoomMessageNotice) and e.sender == bot_id]
+
+
+async def test_an_encrypted_dm_is_answered_encrypted_and_keeps_working_after_a_restart(bot, person):
+    verbinder = bot()
+    verbinder.start()
+    eva = await person("eva", encrypted=True)
+    dm = await encrypted_dm(eva, verbinder.user_id)
+    question = await eva.send(dm, "wie heeft ervaring met zorgkantoren?")
+    await eva.wait_for(lambda: any(replied_to(n) == question for n in decrypted_replies(eva, dm, verbinder.user_id)),
+                       timeout=30, what="a decrypted reply")
+    [reply] = decrypted_replies(eva, dm, verbinder.user_id)
+    assert reply.body.startswith("Over zorgkantoren vond ik:") and reply.decrypted
+    assert not [e for e in eva.seen[dm] if isinstance(e, MegolmEvent) and e.sender == verbinder.user_id]
+
+    assert verbinder.stop() == 0
+    while_down = await eva.send(dm, "!vraag CQ-index")
+    verbinder.start()
+    await eva.wait_for(lambda: any(replied_to(n) == while_down for n in decrypted_replies(eva, dm, verbinder.user_id)),
+                       timeout=30, what="the reply to what was asked while the bot was down")
+    await asyncio.sleep(1)
+    answered = [replied_to(n) for n in decrypted_replies(eva, dm, verbinder.user_id)]
+    assert answered == [question, while_down]                        # once each
+    assert "session restored" in verbinder.log_text()
