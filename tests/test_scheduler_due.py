@@ -60,6 +60,8 @@ def test_an_all_day_event_starts_at_midnight_in_amsterdam():
 def test_after_a_week_down_only_the_shortest_passed_lead_goes_out():
     e = event("2027-01-20T14:00", "7d", "1d", "2h")
     assert due("2027-01-20T12:30", e) == [("e", "#a:example.org", "2h")]     # not three
+    [only] = due_at(at("2027-01-20T12:30"), [e], TEAMS, [], DEFAULT, {})
+    assert [str(lead) for lead in only.skipped] == ["7d", "1d"]                # and says which it skipped
 
 
 def test_what_was_sent_counts_its_longer_leads_as_done():

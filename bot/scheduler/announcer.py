@@ -73,9 +73,15 @@ class Announcer:
         """Post everything due, and the news of changed and cancelled events to the rooms that had
         heard of them; returns how many could not go out (to try again soon)."""
         knowledge = self.live.current.knowledge
+        due_now = await self.due(now)
+        for due in due_now:
+            if due.skipped:
+                log.info("announcing only the shortest passed lead", extra={
+                    "event": due.event, "room": due.room, "lead": str(due.lead),
+                    "skipped": ",".join(map(str, due.skipped))})
         news = [_News(due.event, due.room, str(due.lead),
                       announcement(knowledge.events[due.event], knowledge, now, self.lang(due.room)),
-                      told(knowledge.events[due.event])) for due in await self.due(now)]
+                      told(knowledge.events[due.event])) for due in due_now]
         news += _changes(knowledge, await self.announced.heard(), await self.announced.sent(), now, self.lang)
         waiting = 0
         for item in news:

@@ -28,6 +28,7 @@ class Due:
     lead: Lead
     at: datetime          # the lead's moment (start - lead)
     start: datetime
+    skipped: tuple[Lead, ...] = ()   # longer leads that passed unsent (downtime): this one stands for them
 
     def as_json(self) -> dict[str, str]:
         return {"event": self.event, "room": self.room, "lead": str(self.lead),
@@ -64,9 +65,10 @@ def due_at(now: datetime, events: Iterable[Event], teams: Mapping[str, Team], ne
         shortest = max(passed, key=lambda lead: lead.before(event.start))
         moment = shortest.before(event.start)
         for room in rooms_of(event, teams, rooms_fixed):
-            done = sent.get((event.id, room), ())
+            done = list(sent.get((event.id, room), ()))
             if not any(lead.before(event.start) >= moment for lead in done):
-                found.append(Due(event.id, room, shortest, moment, event.start))
+                skipped = tuple(lead for lead in passed if lead != shortest and lead not in done)
+                found.append(Due(event.id, room, shortest, moment, event.start, skipped))
     return found
 
 
