@@ -242,6 +242,10 @@ class Index:
             ranking = self._rankings[s] = _Ranking([n for n, _ in ordered], [-value for _, value in ordered])
         return ranking
 
+    def named_by(self, number: int) -> tuple[int, ...]:
+        """The contacts (entry numbers) an example names; () for any other entry."""
+        return self._named[number]
+
     def search(self, topic: str, limit: int = 5, threshold: float | None = None) -> list[Result]:
         """Entries scoring at least `threshold`, best first (a lower one finds near misses)."""
         concepts = self._concepts(topic)

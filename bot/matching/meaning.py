@@ -56,7 +56,7 @@ class MeaningIndex:
         self._kinds = [index.docs[n].kind for n in rows]
         self._ids = [index.docs[n].id for n in rows]
         # Index keeps which people each example names, by entry number; read, not rebuilt.
-        pairs = [(row_of[n], row_of[person]) for n in rows for person in index._named[n]]
+        pairs = [(row_of[n], row_of[person]) for n in rows for person in index.named_by(n)]
         examples_of: dict[int, list[int]] = defaultdict(list)
         for example, person in pairs:
             examples_of[person].append(example)
