@@ -213,7 +213,9 @@ def _reasons(reasons: tuple[Reason, ...], lang: str) -> str:
     parts = []
     for reason in reasons[:3]:
         text = f"{t['fields'].get(reason.field, reason.field)} “{reason.item}”"
-        if reason.via is not Via.DIRECT:
+        if reason.via is Via.TYPO:           # the asked word, then what it was read as: the item
+            text += f" (“{reason.asked}” {t['via'][reason.via]} “{reason.item}”)"
+        elif reason.via is not Via.DIRECT:
             text += f" ({t['via'][reason.via]} “{reason.asked}”)"
         parts.append(text)
     return "; ".join(parts)

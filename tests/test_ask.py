@@ -93,3 +93,8 @@ async def test_unknown_command_near_miss_gets_a_hint_and_others_are_ignored(chat
     assert await chat.say("!weather Utrecht") == []
     [dm] = await chat.dm("!weather Utrecht")
     assert "!help" in dm.text
+
+
+async def test_two_swapped_letters_in_a_short_word_are_one_slip(chat):
+    [reply] = await chat.say("!vraag tpoaz")            # Topaz, five letters: one swap is one edit (OSA)
+    assert "(“tpoaz” gelezen als “Topaz”)" in reply.text      # the correction, not the typo, is what it read

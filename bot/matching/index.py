@@ -21,7 +21,7 @@ from functools import cache
 from typing import Iterable, NamedTuple
 
 from rapidfuzz import process
-from rapidfuzz.distance import Levenshtein
+from rapidfuzz.distance import OSA
 
 from bot.knowledge.model import Knowledge
 from bot.matching.normalise import MAX_WORD, content_word_set, content_words, is_common, specificity, stem, words
@@ -437,7 +437,7 @@ class Index:
         limit = 1 if len(word) < 8 else 2
         candidates = [w for size in range(len(word) - limit, len(word) + limit + 1)
                       for w in self._by_length.get(size, ())]
-        found = process.extractOne(word, candidates, scorer=Levenshtein.distance, score_cutoff=limit)
+        found = process.extractOne(word, candidates, scorer=OSA.distance, score_cutoff=limit)   # a swap is one slip
         return found[0] if found else None
 
     def _why(self, number: int, concepts: list[_Concept]) -> tuple[Reason, ...]:
