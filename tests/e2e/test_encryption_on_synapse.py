@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import shutil
+from datetime import datetime, timedelta, timezone
 
 from nio import MegolmEvent, RoomMessageNotice
 
+from tests.conftest import SAMPLE
 from tests.e2e.people import replied_to
 
 ENCRYPTION = [{"type": "m.room.encryption", "state_key": "", "content": {"algorithm": "m.megolm.v1.aes-sha2"}}]
@@ -42,3 +45,29 @@ async def test_an_encrypted_dm_is_answered_encrypted_and_keeps_working_after_a_r
     answered = [replied_to(n) for n in decrypted_replies(eva, dm, verbinder.user_id)]
     assert answered == [question, while_down]                        # once each
     assert "session restored" in verbinder.log_text()
+
+
+async def test_an_announcement_reaches_an_encrypted_team_room(bot, person, tmp_path, unique_name):
+    eva = await person("eva", encrypted=True)
+    alias = unique_name("team")
+    knowledge = tmp_path / "knowledge"
+    shutil.copytree(SAMPLE, knowledge)
+    (knowledge / "teams.yaml").write_text(f'teams:\n  - {{id: t0, name: Team 0, room: "#{alias}:localhost"}}\n')
+    start = datetime.now(timezone.utc).replace(microsecond=0) + timedelta(hours=1, seconds=8)
+    (knowledge / "events.yaml").write_text(f"""\
+events:
+  - id: versleuteld
+    title: Bijeenkomst in een versleutelde room
+    start: {start.isoformat()}
+    teams: [t0]
+    announce: [1h]
+""")
+    verbinder = bot(knowledge=knowledge)
+    verbinder.start()
+    response = await eva.client.room_create(alias=alias, invite=[verbinder.user_id], initial_state=ENCRYPTION)
+    room = response.room_id
+    await eva.wait_joined(room, verbinder.user_id)
+    await eva.wait_for(lambda: decrypted_replies(eva, room, verbinder.user_id), timeout=30,
+                       what="a decrypted announcement")
+    [announcement] = decrypted_replies(eva, room, verbinder.user_id)
+    assert "Bijeenkomst in een versleutelde room" in announcement.body and announcement.decrypted
