@@ -9,17 +9,19 @@ stranger may not post or list.
 from __future__ import annotations
 
 import asyncio
+import io
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from bot.core.dispatch import Context, Request, Route
 from bot.core.formatting import Bold, Code, Link, Piece, ReplyBuilder, simple
-from bot.core.messages import Reply, Role
+from bot.core.messages import Attachment, Reply, Role
 from bot.knowledge.model import Knowledge
 from bot.matching.index import Kind
 from bot.matching.live import Snapshot
 from bot.matching.pledges import Candidate, fits
+from bot.pledge_files import export_rows, write_csv
 from bot.store.pledges import NewPledge, Pledge, Pledges
 from handlers import ask
 
@@ -33,6 +35,7 @@ _WORD = {"need": {"nl": "vraag", "en": "need"}, "offer": {"nl": "aanbod", "en": 
 _T = {
     "nl": {
         "no_store": "Halen en brengen heeft de opslag van de bot nodig (start met --config).",
+        "exported": "De open vragen en het aanbod ({}), voor Excel: ",
         "noted": "Genoteerd als ", "fits": "Dit past misschien bij:", "none": "Ik zie nog niets dat hierbij past.",
         "people": "Mensen met ervaring hiermee: ", "empty": "Wat wil je {}? Bijvoorbeeld: ",
         "example": {"need": "!haal hulp bij roosteren zonder vaste nachtrondes",
@@ -53,6 +56,7 @@ _T = {
     },
     "en": {
         "no_store": "Needs and offers need the bot's store (start with --config).",
+        "exported": "The open needs and offers ({}), for Excel: ",
         "noted": "Noted as ", "fits": "This may fit:", "none": "I see nothing that fits this yet.",
         "people": "People with experience in this: ", "empty": "What would you like to {}? For example: ",
         "example": {"need": "!need help with rosters without fixed night rounds",
@@ -229,6 +233,31 @@ def _cut(text: str) -> str:
 def _organisation_of(user_id: str, knowledge: Knowledge) -> str | None:
     """The organisation of the contact with this Matrix id, if the knowledge knows them."""
     return next((c.organisation for c in knowledge.contacts.values() if c.matrix_id == user_id), None)
+
+
+async def export(request: Request, context: Context) -> list[Reply]:
+    """!export (coordinators): the open list as the CSV of `pledges export`, uploaded to the room."""
+    t = _T[request.lang]
+    if context.pledges is None:
+        return [simple(t["no_store"])]
+    listed = sorted(await context.pledges.listed(), key=lambda p: p.number)
+    data = io.BytesIO()
+    write_csv(export_rows(listed), data)
+    name = f"halen-brengen-{context.clock():%Y-%m-%d}.csv"
+    audit.info("pledges exported", extra={"actor": request.message.sender, "room_id": request.message.room_id,
+                                          "pledges": len(listed)})
+    reply = simple(t["exported"].format(len(listed)), Code(name))
+    return [replace(reply, attachment=Attachment(name, "text/csv", data.getvalue()))]
+
+
+EXPORT = Route(
+    name="export",
+    handler=export,
+    commands={"export": ""},
+    min_role=Role.COORDINATOR,
+    summary={"nl": "!export — de open vragen en het aanbod als CSV-bestand, voor Excel (coördinatoren)",
+             "en": "!export — the open needs and offers as a CSV file, for Excel (coordinators)"},
+)
 
 
 ROUTE = Route(

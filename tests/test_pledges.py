@@ -119,3 +119,15 @@ async def test_a_message_handled_twice_makes_one_pledge(chat, sample_state, tmp_
     assert first[0].text == second[0].text
     [listed] = await chat.say("!brengen", sender=BERT)
     assert listed.text.count("roosteren") == 1
+
+
+async def test_a_coordinator_exports_the_list_as_a_csv_file(chat):
+    await chat.say("!breng kom kijken hoe wij zelf roosteren", sender=BERT)
+    [denied] = await chat.say("!export", sender=ANNA)
+    assert denied.text == "Dit is alleen voor coördinatoren."
+    [export] = await chat.say("!export", sender="@coco:example.org")
+    assert export.text.startswith("De open vragen en het aanbod (1), voor Excel: halen-brengen-")
+    file = export.attachment
+    assert file.filename.endswith(".csv") and file.mimetype == "text/csv"
+    assert file.data.startswith("\ufeffid,ref,kind,status,text,by,organisation,created".encode())
+    assert "kom kijken hoe wij zelf roosteren" in file.data.decode("utf-8-sig")

@@ -6,7 +6,7 @@ three and never sees matrix-nio.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import IntEnum
 
 
@@ -30,12 +30,22 @@ class Message:
 
 
 @dataclass(frozen=True)
+class Attachment:
+    """A file that goes with a reply (a coordinator's export): the transport uploads it."""
+
+    filename: str
+    mimetype: str
+    data: bytes = field(repr=False)
+
+
+@dataclass(frozen=True)
 class Reply:
     """Plain text for every client, HTML for those that render it."""
 
     text: str
     html: str
     mentions: tuple[str, ...] = ()
+    attachment: Attachment | None = None
 
 
 @dataclass(frozen=True)

@@ -24,6 +24,8 @@ async def chat(dispatcher: Dispatcher, user_id: str, stdin: TextIO = sys.stdin, 
         replies = await dispatcher.dispatch(message)
         for reply in replies:
             stdout.write(reply.text + "\n\n")
+            if reply.attachment:
+                stdout.write(f"[{reply.attachment.filename}: {len(reply.attachment.data)} bytes]\n\n")
         if not replies:
             stdout.write("(geen antwoord)\n\n")
         stdout.flush()

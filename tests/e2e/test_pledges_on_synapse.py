@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from nio import DownloadResponse, RoomMessageFile
+
 from tests.e2e.people import replied_to
 
 
@@ -36,3 +38,23 @@ async def test_a_need_meets_a_coordinators_offer_and_its_author_is_mentioned(bot
     assert "!haal mondzorg" in no_match.body                       # the suggestion, typed as it stands
     posted = await reply_to(anna, room, verbinder.user_id, "!haal mondzorg")
     assert posted.body.startswith("Genoteerd als h") and "mondzorg" in posted.body
+
+
+async def test_a_coordinators_export_arrives_as_a_csv_file_in_the_room(bot, person):
+    coco = await person("coco")
+    verbinder = bot(coordinators=[coco.user_id])
+    verbinder.start()
+    room = await coco.room_with(verbinder.user_id)
+    await coco.wait_joined(room, verbinder.user_id)
+    await reply_to(coco, room, verbinder.user_id, "!breng kom kijken hoe wij zelf roosteren")
+    asked = await coco.send(room, "!export")
+
+    def files():
+        return [e for e in coco.seen.get(room, []) if isinstance(e, RoomMessageFile) and e.sender == verbinder.user_id]
+    await coco.wait_for(lambda: files(), what="the exported file")
+    [file] = files()
+    assert replied_to(file) == asked and file.body.endswith(".csv")
+    downloaded = await coco.client.download(mxc=file.url)
+    assert isinstance(downloaded, DownloadResponse)
+    assert downloaded.body.decode("utf-8-sig").startswith("id,ref,kind,status,text,by,organisation,created")
+    assert "kom kijken hoe wij zelf roosteren" in downloaded.body.decode("utf-8-sig")

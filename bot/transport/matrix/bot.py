@@ -11,6 +11,7 @@ sync token is persisted only after every event before it was handled.
 from __future__ import annotations
 
 import asyncio
+import io
 import logging
 from datetime import datetime
 from typing import Any, Awaitable, Callable, TypeVar
@@ -29,6 +30,7 @@ from nio import (
     RoomSendError,
     SyncError,
     SyncResponse,
+    UploadError,
     WhoamiError,
 )
 
@@ -40,8 +42,8 @@ from bot.core.messages import Message, Post, Role
 from bot.core.roles import role_from_config, role_with_membership
 from bot.store.sync_state import Session, SyncState
 from bot.transport.matrix import crypto
-from bot.transport.matrix.convert import (ENCRYPTED_NOTICE, after_own_join, failed_content, incoming, post_content,
-                                          reply_content, txn_id, unreadable_content)
+from bot.transport.matrix.convert import (ENCRYPTED_NOTICE, after_own_join, failed_content, file_content, incoming,
+                                          post_content, reply_content, txn_id, unreadable_content)
 from bot.transport.matrix.send_queue import Backoff, Checkpoint, Outbox, Outgoing, Unreachable, send_failure
 
 log = logging.getLogger(__name__)
@@ -269,9 +271,16 @@ class MatrixBot:
         self._in_flight.add(message.event_id)
         replies = await self.dispatcher.dispatch(message)
         log.info("message handled", extra={"room_id": room_id, "event_id": message.event_id, "replies": len(replies)})
-        for number, reply in enumerate(replies):
+        number = 0
+        for reply in replies:
             self.outbox.put(room_id, Outgoing(room_id, reply_content(reply, message), txn_id(message.event_id, number),
                                               fallback=failed_content(message)))
+            if reply.attachment:            # the file itself, as its own event after the text
+                number += 1
+                self.outbox.put(room_id, Outgoing(room_id, {}, txn_id(message.event_id, number),
+                                                  fallback=failed_content(message), attachment=reply.attachment,
+                                                  reply_to=message))
+            number += 1
 
         async def done(event_id: str = message.event_id) -> None:
             await self.sync_state.mark_handled(event_id, room_id)
@@ -357,8 +366,11 @@ class MatrixBot:
     # --- sending ------------------------------------------------------------
 
     async def _send(self, item: Outgoing) -> None:
+        content = item.content
+        if item.attachment is not None:
+            content = file_content(item.attachment, item.reply_to, await self._upload(item))
         try:
-            response = await self.client.room_send(item.room_id, "m.room.message", item.content,
+            response = await self.client.room_send(item.room_id, "m.room.message", content,
                                                    tx_id=item.txn_id, ignore_unverified_devices=True)
         except _NETWORK_ERRORS as exc:
             raise Unreachable(type(exc).__name__) from None
@@ -366,6 +378,23 @@ class MatrixBot:
             transport = response.transport_response
             raise send_failure(transport.status if transport else None, response.status_code,
                                response.message, response.retry_after_ms)
+
+    async def _upload(self, item: Outgoing) -> dict[str, Any]:
+        """The attachment in the media repository (encrypted for an encrypted room); its address."""
+        attachment = item.attachment
+        room = self.client.rooms.get(item.room_id)
+        encrypt = bool(self.config.encryption and room and room.encrypted)
+        try:
+            response, keys = await self.client.upload(io.BytesIO(attachment.data), attachment.mimetype,
+                                                      attachment.filename, encrypt=encrypt,
+                                                      filesize=len(attachment.data))
+        except _NETWORK_ERRORS as exc:
+            raise Unreachable(type(exc).__name__) from None
+        if isinstance(response, UploadError):
+            transport = response.transport_response
+            raise send_failure(transport.status if transport else None, response.status_code,
+                               response.message, response.retry_after_ms)
+        return {"file": {**keys, "url": response.content_uri}} if encrypt else {"url": response.content_uri}
 
     async def _retrying(self, call, what: str):
         """A one-off request, retried with backoff while the homeserver is unreachable;

@@ -13,7 +13,7 @@ from typing import Any
 
 from nio import Event, RoomMemberEvent, RoomMessageText
 
-from bot.core.messages import Message, Reply
+from bot.core.messages import Attachment, Message, Reply
 from bot.core.ids import localpart, server_of
 
 ENCRYPTED_NOTICE = (
@@ -74,6 +74,14 @@ def reply_content(reply: Reply, question: Message) -> dict[str, Any]:
         # The asker is mentioned (intentional mentions); people named in the answer are links, not pings.
         "m.mentions": {"user_ids": list(dict.fromkeys((question.sender, *reply.mentions)))},
     }
+
+
+def file_content(attachment: Attachment, question: Message, uploaded: dict[str, Any]) -> dict[str, Any]:
+    """An m.file answering `question`; `uploaded` is {"url": mxc} or, in an encrypted room, {"file": …}."""
+    return {"msgtype": "m.file", "body": attachment.filename, "filename": attachment.filename,
+            "info": {"mimetype": attachment.mimetype, "size": len(attachment.data)}, **uploaded,
+            "m.relates_to": {"m.in_reply_to": {"event_id": question.event_id}},
+            "m.mentions": {"user_ids": [question.sender]}}
 
 
 def post_content(reply: Reply) -> dict[str, Any]:

@@ -19,6 +19,8 @@ from collections import deque
 from dataclasses import dataclass
 from typing import Any, Awaitable, Callable
 
+from bot.core.messages import Attachment, Message
+
 log = logging.getLogger(__name__)
 
 
@@ -46,6 +48,8 @@ class Outgoing:
     txn_id: str
     fallback: dict[str, Any] | None = None    # sent once in its place if the homeserver rejects it
     on_sent: Checkpoint | None = None         # run once the homeserver accepted it (not for a fallback)
+    attachment: Attachment | None = None      # uploaded first; the file event is built then ...
+    reply_to: Message | None = None           # ... as a reply to this question
 
 
 Send = Callable[[Outgoing], Awaitable[None]]
