@@ -61,10 +61,11 @@ class Announcer:
             moment = self.next_at = next_moment(now, self.live.current.knowledge.events.values(), self.config.announce)
             until = min(m for m in (moment, now + RETRY if waiting else None, now + LONGEST_SLEEP) if m)
             self._wake.clear()
+            woken = asyncio.ensure_future(self._wake.wait())    # not wait_for: it can swallow a stop
             try:
-                await asyncio.wait_for(self._wake.wait(), max(0.0, (until - self.clock()).total_seconds()))
-            except asyncio.TimeoutError:
-                pass
+                await asyncio.wait({woken}, timeout=max(0.0, (until - self.clock()).total_seconds()))
+            finally:
+                woken.cancel()
 
     async def due(self, now: datetime) -> list[Due]:
         return due_given(self.live.current.knowledge, self.config, await self.announced.sent(), now)

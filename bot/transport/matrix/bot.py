@@ -169,7 +169,7 @@ class MatrixBot:
         since = await self.sync_state.next_batch()
         first = since is None
         backoff = Backoff(cap=self._backoff_cap)
-        while True:
+        while not self._stopping.is_set():      # a stop ends the loop even if a cancellation got lost
             try:
                 # no long-poll until ready: a restart with nothing new must not wait 30 s to be ready
                 response = await self.client.sync(timeout=SYNC_TIMEOUT_MS if self.ready.is_set() else 0, since=since,

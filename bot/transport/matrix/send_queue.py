@@ -122,11 +122,15 @@ class Outbox:
         return sum(len(lane) for lane in self._lanes.values()) + self._checkpoints.qsize()
 
     async def settled(self, timeout: float) -> None:
-        """Return once no room has anything queued, or after `timeout` seconds."""
+        """Return once no room has anything queued, or after `timeout` seconds.
+
+        asyncio.wait, not wait_for: in Python 3.11 wait_for can swallow a cancellation that
+        lands just as the event is set, and then a stop never ends the sync loop."""
+        idle = asyncio.ensure_future(self._idle.wait())
         try:
-            await asyncio.wait_for(self._idle.wait(), timeout)
-        except asyncio.TimeoutError:
-            pass
+            await asyncio.wait({idle}, timeout=timeout)
+        finally:
+            idle.cancel()
 
     async def drain(self, timeout: float, *, unless_unreachable: bool = False) -> bool:
         """Wait until everything queued is done; False if time ran out, or, with
