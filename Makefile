@@ -19,7 +19,13 @@ $(SYNAPSE_VENV)/.installed:
 	$(SYNAPSE_VENV)/bin/python -m pip install --quiet --disable-pip-version-check matrix-synapse==$(SYNAPSE_VERSION)
 	touch $@
 
-test: $(VENV)/.installed $(SYNAPSE_VENV)/.installed
+# An independent Matrix client for the e2e tests (matrix-js-sdk with Rust crypto, as Element uses).
+JS_CLIENT := tests/e2e/js
+$(JS_CLIENT)/node_modules/.installed: $(JS_CLIENT)/package-lock.json
+	cd $(JS_CLIENT) && npm ci --silent --no-audit --no-fund
+	touch $@
+
+test: $(VENV)/.installed $(SYNAPSE_VENV)/.installed $(JS_CLIENT)/node_modules/.installed
 	$(BOT) -m pytest
 
 demo: $(VENV)/.installed $(SYNAPSE_VENV)/.installed
@@ -29,4 +35,4 @@ bench: $(VENV)/.installed
 	$(BOT) benchmarks/ask.py
 
 clean:
-	rm -rf $(VENV) $(SYNAPSE_VENV) .demo .pytest_cache
+	rm -rf $(VENV) $(SYNAPSE_VENV) .demo .pytest_cache $(JS_CLIENT)/node_modules
