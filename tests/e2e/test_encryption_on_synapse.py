@@ -71,3 +71,23 @@ events:
                        what="a decrypted announcement")
     [announcement] = decrypted_replies(eva, room, verbinder.user_id)
     assert "Bijeenkomst in een versleutelde room" in announcement.body and announcement.decrypted
+
+
+async def test_a_message_whose_keys_never_arrive_gets_one_kind_notice(bot, person):
+    verbinder = bot()
+    verbinder.start()
+    eva = await person("eva", encrypted=True)
+    dm = await encrypted_dm(eva, verbinder.user_id)
+    await eva.wait_for(lambda: list(eva.client.device_store.active_user_devices(verbinder.user_id)),
+                       what="the bot's device keys")
+    for device in eva.client.device_store.active_user_devices(verbinder.user_id):
+        eva.client.blacklist_device(device)          # the bot's device never gets this room's key
+    question = await eva.send(dm, "wie heeft ervaring met zorgkantoren?")
+    verbinder.wait_for_log("cannot decrypt yet", timeout=20)
+
+    def told() -> list[RoomMessageNotice]:
+        return [n for n in decrypted_replies(eva, dm, verbinder.user_id) if replied_to(n) == question]
+    await eva.wait_for(told, timeout=120, what="the notice that the message could not be read")
+    await asyncio.sleep(3)
+    [notice] = told()
+    assert notice.body.startswith("Ik kon je versleutelde bericht niet lezen")
