@@ -4,6 +4,7 @@ Run by hand, not by the tests (needs Synapse's venv, like `make test`):
 
     .venv/bin/python benchmarks/e2e.py
     .venv/bin/python benchmarks/e2e.py --questions 200 --keep /tmp/e2e-bench   # keep logs + state
+    .venv/bin/python benchmarks/e2e.py --encrypted-burst   # the burst in encrypted DMs
 
 Synapse's python is $VERBINDER_SYNAPSE_PYTHON, else .venv-synapse/bin/python.
 
@@ -369,7 +370,9 @@ async def measure(synapse, users: dict[str, str], echo_id: str, bot_id: str, arg
     askers: list[Asker] = []
     try:
         for name in ["asker-echo", "asker-bot", *[f"burst-{n}" for n in range(1, BURST_USERS + 1)]]:
-            askers.append(await login(synapse.url, synapse.user_id(name), users[name]))
+            crypto = (Path(tempfile.mkdtemp(prefix="verbinder-e2ee-asker-"))
+                      if args.encrypted_burst and name.startswith("burst") else None)
+            askers.append(await login(synapse.url, synapse.user_id(name), users[name], crypto=crypto))
         echo_asker, bot_asker, burst_askers = askers[0], askers[1], askers[2:]
         crypto_asker = await login(synapse.url, synapse.user_id("asker-e2ee"), users["asker-e2ee"],
                                    crypto=Path(tempfile.mkdtemp(prefix="verbinder-e2ee-asker-")))
@@ -380,7 +383,7 @@ async def measure(synapse, users: dict[str, str], echo_id: str, bot_id: str, arg
         echo_room = await echo_asker.room_with(echo_id)
         bot_room = await bot_asker.room_with(bot_id)
         crypto_room = await crypto_asker.room_with(bot_id, encrypted=True)
-        burst_rooms = [await asker.room_with(bot_id) for asker in burst_askers]
+        burst_rooms = [await asker.room_with(bot_id, encrypted=args.encrypted_burst) for asker in burst_askers]
         await echo_asker.wait_joined(echo_room, echo_id)
         await bot_asker.wait_joined(bot_room, bot_id)
         await crypto_asker.wait_joined(crypto_room, bot_id)
@@ -511,6 +514,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--burst-timeout", type=float, default=120.0, metavar="S")
     parser.add_argument("--settle", type=float, default=3.0, metavar="S", help="wait after the burst for duplicates")
     parser.add_argument("--keep", type=Path, metavar="DIR", help="keep Synapse, bot and echo state + logs here")
+    parser.add_argument("--encrypted-burst", action="store_true", help="the burst in end-to-end encrypted DMs")
     parser.add_argument("--echo-bot", nargs=2, metavar=("HOMESERVER", "USER_ID"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
 
