@@ -20,6 +20,7 @@ import aiohttp
 from nio import (
     AsyncClient,
     AsyncClientConfig,
+    ErrorResponse,
     InviteMemberEvent,
     MegolmEvent,
     JoinError,
@@ -369,31 +370,21 @@ class MatrixBot:
         content = item.content
         if item.attachment is not None:
             content = file_content(item.attachment, item.reply_to, await self._upload(item))
-        try:
-            response = await self.client.room_send(item.room_id, "m.room.message", content,
-                                                   tx_id=item.txn_id, ignore_unverified_devices=True)
-        except _NETWORK_ERRORS as exc:
-            raise Unreachable(type(exc).__name__) from None
+        response = await _answered(self.client.room_send(item.room_id, "m.room.message", content,
+                                                         tx_id=item.txn_id, ignore_unverified_devices=True))
         if isinstance(response, RoomSendError):
-            transport = response.transport_response
-            raise send_failure(transport.status if transport else None, response.status_code,
-                               response.message, response.retry_after_ms)
+            raise _refusal(response)
 
     async def _upload(self, item: Outgoing) -> dict[str, Any]:
         """The attachment in the media repository (encrypted for an encrypted room); its address."""
         attachment = item.attachment
         room = self.client.rooms.get(item.room_id)
         encrypt = bool(self.config.encryption and room and room.encrypted)
-        try:
-            response, keys = await self.client.upload(io.BytesIO(attachment.data), attachment.mimetype,
-                                                      attachment.filename, encrypt=encrypt,
-                                                      filesize=len(attachment.data))
-        except _NETWORK_ERRORS as exc:
-            raise Unreachable(type(exc).__name__) from None
+        response, keys = await _answered(self.client.upload(io.BytesIO(attachment.data), attachment.mimetype,
+                                                            attachment.filename, encrypt=encrypt,
+                                                            filesize=len(attachment.data)))
         if isinstance(response, UploadError):
-            transport = response.transport_response
-            raise send_failure(transport.status if transport else None, response.status_code,
-                               response.message, response.retry_after_ms)
+            raise _refusal(response)
         return {"file": {**keys, "url": response.content_uri}} if encrypt else {"url": response.content_uri}
 
     async def _retrying(self, call, what: str):
@@ -420,3 +411,18 @@ class MatrixBot:
             await asyncio.gather(task, return_exceptions=True)
             raise Stopped()
         return task.result()
+
+
+async def _answered(request: Awaitable[T]) -> T:
+    """A send-side request's answer; no answer at all is Unreachable (the queue retries)."""
+    try:
+        return await request
+    except _NETWORK_ERRORS as exc:
+        raise Unreachable(type(exc).__name__) from None
+
+
+def _refusal(error: ErrorResponse) -> Exception:
+    """The homeserver's refusal, by kind (see send_failure)."""
+    transport = error.transport_response
+    return send_failure(transport.status if transport else None, error.status_code, error.message,
+                        error.retry_after_ms)
