@@ -22,6 +22,7 @@ from bot.knowledge.fields import (
     kind_of,
     lead,
     log_level,
+    one_of,
     shown,
     text,
     texts,
@@ -31,6 +32,12 @@ from bot.knowledge.fields import (
 )
 from bot.knowledge.leads import Lead
 from bot.knowledge.yaml_lines import LinedDict, Problem, ProblemsError, YamlError, load_yaml
+
+
+#: Whose devices the bot shares an encrypted room's keys with. "members": a device of a network member is
+#: trusted the first time the bot sees it, and everyone else's devices get nothing (their owners read the
+#: bot's answers in unencrypted rooms only); "all": every device in the room, verified or not.
+TRUST_LEVELS = ("members", "all")
 
 
 class ConfigError(ProblemsError):
@@ -44,6 +51,7 @@ class Config:
     password: str = field(default="", repr=False)
     device_name: str = "Verbinder"
     encryption: bool = True                  # read and answer in end-to-end encrypted rooms and DMs
+    encryption_trust: str = "members"        # whose devices get the room keys: "members" (trusted on first use) or "all"
     store: Path = Path("verbinder.sqlite3")
     knowledge: Path = Path("knowledge")
     admins: tuple[str, ...] = ()
@@ -76,6 +84,7 @@ _SCHEMA: dict[str, dict[str, tuple[str, Callable[[Any], Any]]]] = {
         "password_env": ("password", _env_secret),
         "device_name": ("device_name", text),
         "encryption": ("encryption", yes_no),
+        "encryption_trust": ("encryption_trust", one_of(*TRUST_LEVELS)),
         "store": ("store", lambda v: Path(text(v))),
         "log_level": ("log_level", log_level),
     },

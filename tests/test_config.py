@@ -40,12 +40,14 @@ network:
   alowed_servers: [example.org]
 knowlege:
   path: knowledge
+encryption_trust: everybody
 """)
     found = problems(path)
     assert "config.yaml:1: homeserver: 'matrix.example.org' is not a homeserver URL like https://matrix.example.org" in found
     assert "config.yaml:2: user_id: 'verbinder' is not a Matrix user id like @verbinder:example.org" in found
     assert "config.yaml:5: unknown setting 'network.alowed_servers' (did you mean 'allowed_servers'?)" in found
     assert "config.yaml:6: unknown setting 'knowlege' (did you mean 'knowledge'?)" in found
+    assert "config.yaml:8: encryption_trust: 'everybody' is not one of: members, all" in found
 
 
 def test_missing_login_settings_for_matrix(tmp_path: Path):

@@ -118,10 +118,10 @@ def bot(synapse, new_user, tmp_path):
     """Factory of bot processes with fresh accounts; all stopped after the test."""
     bots: list = []
 
-    def make(*, ratelimited: bool = False, knowledge=None, **network) -> BotProcess:
+    def make(*, ratelimited: bool = False, knowledge=None, settings=None, **network) -> BotProcess:
         user = new_user("verbinder", ratelimited=ratelimited)
         process = BotProcess(tmp_path / user.localpart, synapse, user.user_id, user.password, knowledge=knowledge,
-                             **network)
+                             settings=settings, **network)
         bots.append(process)
         return process
 

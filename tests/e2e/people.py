@@ -32,7 +32,8 @@ class BotProcess:
     """One bot account with its own config and store, started and stopped like in production."""
 
     def __init__(self, workdir: Path, synapse: LocalSynapse, user_id: str, password: str, *,
-                 knowledge: Path | None = None, **network: Any) -> None:
+                 knowledge: Path | None = None, settings: dict[str, Any] | None = None, **network: Any) -> None:
+        """`settings`: top-level config keys beside the defaults; `network`: keys of the network section."""
         self.workdir = workdir
         self.user_id = user_id
         self.log_path = workdir / "bot.log"
@@ -47,6 +48,7 @@ class BotProcess:
             "log_level": "INFO",
             "knowledge": {"path": str(knowledge or ROOT / "knowledge")},
             "network": {"allowed_servers": [synapse.server_name], **network},
+            **(settings or {}),
         }))
         self.proc: subprocess.Popen | None = None
         self._log_offset = 0

@@ -91,3 +91,42 @@ async def test_a_message_whose_keys_never_arrive_gets_one_kind_notice(bot, perso
     await asyncio.sleep(3)
     [notice] = told()
     assert notice.body.startswith("Ik kon je versleutelde bericht niet lezen")
+
+
+async def test_in_an_encrypted_room_only_network_members_devices_can_read_the_bot(bot, person):
+    eva = await person("eva", encrypted=True)
+    stranger = await person("stranger", encrypted=True)
+    verbinder = bot(allowed_servers=[], coordinators=[eva.user_id])    # eva is in the network, the stranger is not
+    verbinder.start()
+    response = await eva.client.room_create(invite=[verbinder.user_id, stranger.user_id], initial_state=ENCRYPTION)
+    room = response.room_id
+    await stranger.client.join(room)
+    await eva.wait_joined(room, verbinder.user_id)
+    await eva.wait_joined(room, stranger.user_id)
+    question = await eva.send(room, "!vraag zorgkantoren")
+    await eva.wait_for(lambda: any(replied_to(n) == question for n in decrypted_replies(eva, room, verbinder.user_id)),
+                       timeout=30, what="eva's decrypted reply")
+    def from_bot() -> list:
+        return [e for e in stranger.seen.get(room, []) if e.sender == verbinder.user_id
+                and isinstance(e, (MegolmEvent, RoomMessageNotice))]
+    await stranger.wait_for(from_bot, timeout=20, what="the bot's reply reaching the stranger's client")
+    assert all(isinstance(e, MegolmEvent) for e in from_bot())    # it arrives, but stays unreadable
+    assert "device trusted on first use" in verbinder.log_text()
+    assert "device gets no room keys" in verbinder.log_text()
+
+
+async def test_with_trust_all_every_device_in_the_room_can_read_the_bot(bot, person):
+    eva = await person("eva", encrypted=True)
+    stranger = await person("stranger", encrypted=True)
+    verbinder = bot(allowed_servers=[], coordinators=[eva.user_id],
+                    settings={"encryption_trust": "all"})
+    verbinder.start()
+    response = await eva.client.room_create(invite=[verbinder.user_id, stranger.user_id], initial_state=ENCRYPTION)
+    room = response.room_id
+    await stranger.client.join(room)
+    await eva.wait_joined(room, verbinder.user_id)
+    await eva.wait_joined(room, stranger.user_id)
+    question = await eva.send(room, "!vraag zorgkantoren")
+    await stranger.wait_for(lambda: any(replied_to(n) == question
+                                        for n in decrypted_replies(stranger, room, verbinder.user_id)),
+                            timeout=30, what="the stranger's decrypted copy of the reply")

@@ -34,6 +34,7 @@ from nio import (
     UploadError,
     WhoamiError,
 )
+from nio.exceptions import OlmUnverifiedDeviceError
 
 from bot.config import Config
 from bot.core.dates import utc_now
@@ -370,10 +371,23 @@ class MatrixBot:
         content = item.content
         if item.attachment is not None:
             content = file_content(item.attachment, item.reply_to, await self._upload(item))
-        response = await _answered(self.client.room_send(item.room_id, "m.room.message", content,
-                                                         tx_id=item.txn_id, ignore_unverified_devices=True))
+        response = await _answered(self._room_send(item.room_id, content, item.txn_id))
         if isinstance(response, RoomSendError):
             raise _refusal(response)
+
+    async def _room_send(self, room_id: str, content: dict[str, Any], txn: str) -> Any:
+        """room_send with the room's keys shared as `encryption_trust` says. A device can turn up
+        between the trust pass and the send (nio queries keys itself): then once more."""
+        trust_all = self.config.encryption_trust == "all"
+        for attempt in (1, 2):
+            if self.config.encryption and not trust_all:
+                crypto.trust_members(self.client, room_id, lambda user: self.role_of_user(user) >= Role.MEMBER)
+            try:
+                return await self.client.room_send(room_id, "m.room.message", content, tx_id=txn,
+                                                   ignore_unverified_devices=trust_all)
+            except OlmUnverifiedDeviceError as exc:
+                if attempt == 2:
+                    raise Unreachable(f"a device nobody has decided on yet: {exc.device.id}") from None
 
     async def _upload(self, item: Outgoing) -> dict[str, Any]:
         """The attachment in the media repository (encrypted for an encrypted room); its address."""

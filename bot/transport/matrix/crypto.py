@@ -16,6 +16,7 @@ import logging
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
 from nio import AsyncClient, MegolmEvent
 from nio.exceptions import EncryptionError
@@ -80,6 +81,28 @@ class LateKeys:
             del self._waiting[event_id]
             decrypted.append((waiting.room_id, event))
         return decrypted, given_up
+
+
+def trust_members(client: AsyncClient, room_id: str, is_member: Callable[[str], bool]) -> None:
+    """Trust on first use for network members: each member's device in the room is verified the
+    first time it is seen, and every other device (a stranger's, an old one of the bot's own
+    account) is blacklisted, so the room's keys reach members' devices only. nio rotates the
+    room's session when a device's standing changes; run before every send to the room."""
+    room = client.rooms.get(room_id)
+    if room is None:
+        return
+    for user in list(room.users):
+        member = user != client.user_id and is_member(user)
+        for device in client.device_store.active_user_devices(user):
+            if device.id == client.device_id:
+                continue
+            if member and (device.blacklisted or not device.verified):
+                client.unblacklist_device(device)
+                client.verify_device(device)
+                log.info("device trusted on first use", extra={"user": user, "device": device.id})
+            elif not member and not device.verified and not device.blacklisted:
+                client.blacklist_device(device)
+                log.info("device gets no room keys (not a network member's)", extra={"user": user, "device": device.id})
 
 
 async def housekeeping(client: AsyncClient) -> None:
