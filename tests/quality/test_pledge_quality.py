@@ -1,19 +1,28 @@
-"""How well needs meet offers, on a set written blind (tests/quality/pledges.yaml): the floors hold."""
+"""How well needs meet offers, on two sets written blind: the floors hold.
+
+pledges.yaml came first (long pledges, deep paraphrases); pledges_meeting.yaml was
+written later as a meeting's lists (short lines too) and kept out of all tuning.
+Both are far below the issue's bar (9 of 10 first right): the sentence models that
+ship in a wheel were measured on both and none let reworded pairs meet without also
+answering pledges that have no counterpart (see bot/matching/pledges.py)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 import yaml
 
 from bot.matching.pledges import Candidate, fits
 
-SET = yaml.safe_load((Path(__file__).parent / "pledges.yaml").read_text(encoding="utf-8"))
-# Measured when the set arrived (the threshold was chosen before it did); raise them as matching improves.
-FLOORS = {"first_right": 0.10, "unmatched_silent": 1.0}
+HERE = Path(__file__).parent
+# Measured when each set arrived (the threshold was chosen before either did); raise them as matching improves.
+FLOORS = {"pledges.yaml": {"first_right": 0.10, "unmatched_silent": 1.0},
+          "pledges_meeting.yaml": {"first_right": 0.06, "unmatched_silent": 0.90}}
 
 
-def evaluate(knowledge) -> dict[str, object]:
+def evaluate(knowledge, name: str) -> dict[str, object]:
+    SET = yaml.safe_load((HERE / name).read_text(encoding="utf-8"))
     pairs = SET["pairs"]
     needs = [p["need"] for p in pairs] + SET["unmatched_needs"]
     offers = [p["offer"] for p in pairs] + SET["unmatched_offers"]
@@ -34,10 +43,11 @@ def evaluate(knowledge) -> dict[str, object]:
             "by_kind": {k: f"{d}/{t}" for k, (d, t) in sorted(by_kind.items())}}
 
 
-def test_pledge_matching_holds_its_floors(sample_state, capsys):
-    figures = evaluate(sample_state.current.knowledge)
+@pytest.mark.parametrize("name", sorted(FLOORS))
+def test_pledge_matching_holds_its_floors(sample_state, capsys, name: str):
+    figures = evaluate(sample_state.current.knowledge, name)
     with capsys.disabled():
-        print(f"\n  pledge matching (blind set, both directions): first right {figures['first_right']:.2f}, "
+        print(f"\n  pledge matching ({name}, both directions): first right {figures['first_right']:.2f}, "
               f"counterpart-less silent {figures['unmatched_silent']:.2f}  {figures['by_kind']}")
-    for name, floor in FLOORS.items():
-        assert figures[name] >= floor, (name, figures)
+    for figure, floor in FLOORS[name].items():
+        assert figures[figure] >= floor, (figure, figures)
