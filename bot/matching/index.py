@@ -42,6 +42,10 @@ CANDIDATES = 200            # entries a concept brings in, from the heads of its
 MIN_SHARE = 30              # ... at least this many a word
 MIN_PART = 4                # shortest word split off a compound
 MAX_PHRASE = 6              # most words of a synonym or theme name looked for as one phrase
+DEPTH_BASE = 0.85           # the share of its coverage an entry with one piece of evidence shows ...
+DEPTH_POOL = 30             # ... weighed for this many of the best-covering entries
+CONTEXT_FIELDS = frozenset({"role", "organisation", "theme", "contact", "region"})   # they place an entry ...
+CONTEXT_SIGNAL = 0.5        # ... and count as half a piece of evidence, once per field
 SHOWN_ITEM = 60             # a longer item (a summary) is shown as its matching word
 
 PERSON_FIELDS = ("name", "contact")     # never "repair" a question word into someone's name
@@ -193,6 +197,7 @@ class Index:
         self.postings = StemPostings(words, stem_of, self._parts)
         self._lexicon = self.postings.stems()
         self._rankings: dict[str, _Ranking] = {}
+        self._stems_of: dict[str, frozenset[str]] = {}     # item -> its stems, for _depth
         frequency = Counter({w: words.frequency(w) for w in spellable})
         for terms in (*knowledge.synonyms, *((t.name, *t.aliases) for t in knowledge.themes.values())):
             frequency.update(content_words(" ".join(terms)))
@@ -283,7 +288,7 @@ class Index:
             for number, value in best.items():
                 totals[number] += concept.idf * value
         scores = {number: 100.0 * total / weight_sum for number, total in totals.items()}   # shown at most 100
-        return [self._result(ranked, concepts) for ranked in self._rank(scores, threshold, limit)]
+        return [self._result(ranked, concepts) for ranked in self._rank(scores, threshold, limit, concepts)]
 
     def _strong(self, concept: _Concept) -> set[int]:
         """Entries matching the concept well (value >= STRONG): its document frequency."""
@@ -330,15 +335,18 @@ class Index:
         """How well entry `number` expresses one reading of a concept (0 when it does not)."""
         return expansion.factor * min(self.postings.get(s, NO_ENTRIES).get(number, 0.0) for s in expansion.stems)
 
-    def _rank(self, scores: dict[int, float], threshold: float, limit: int) -> list[_Ranked]:
+    def _rank(self, scores: dict[int, float], threshold: float, limit: int,
+              concepts: list[_Concept]) -> list[_Ranked]:
         """The best `limit` entries above the threshold; people rank by their own entry
         and by the examples that name them.
 
-        Heap entries and backing examples are plain tuples, compared as tuples and local to
-        this method: a NamedTuple costs 8x as much to build, and one is built for every entry
-        above the threshold (some 200 a search at 10,000 examples)."""
+        Coverage says whether an entry fits; among those that fit, the one with more
+        evidence ranks higher and shows a higher score (see _depth). Heap entries and backing
+        examples are plain tuples, compared as tuples and local to this method: a NamedTuple
+        costs 8x as much to build, and one is built for every entry above the threshold
+        (some 200 a search at 10,000 examples)."""
         support: dict[int, list[tuple[float, int]]] = defaultdict(list)   # person -> (score, example) naming them
-        places: list[tuple[float, bool, int, int]] = []     # (-score, not a person, id order, entry): best first
+        places: list[tuple[float, bool, int, int]] = []     # (-coverage, not a person, id order, entry): best first
         people: set[int] = set()        # people whose own entry matches
         for number, score in scores.items():
             if score < threshold:
@@ -350,14 +358,37 @@ class Index:
             for person in self._named[number]:
                 support[person].append((score, number))
         for number in people.union(support):
-            own = number in people
             backing = support.get(number, [])
-            score = max(scores[number] if own else 0.0, max(backing)[0] if backing else 0.0)
-            score += 2.0 * (len(backing) - 1 + (own and bool(backing))) + 1.0
-            places.append((-score, False, self._order[number], number))
-        return [_Ranked(number, min(100.0, -negated), not_person or number in people,
+            own = scores[number] if number in people else 0.0
+            places.append((-max(own, max(backing)[0] if backing else 0.0), False, self._order[number], number))
+        pool = heapq.nsmallest(max(DEPTH_POOL, 3 * limit), places)
+        weighed = sorted((-min(100.0, -negated) * self._depth(number, concepts, len(support.get(number, ()))),
+                          not_person, order, number) for negated, not_person, order, number in pool)
+        return [_Ranked(number, -negated, not_person or number in people,
                         [n for _, n in sorted(support.get(number, ()), key=lambda b: (-b[0], self.docs[b[1]].id))])
-                for negated, not_person, _, number in heapq.nsmallest(limit, places)]
+                for negated, not_person, _, number in weighed[:limit]]
+
+    def _depth(self, number: int, concepts: list[_Concept], backing: int) -> float:
+        """The share of its coverage an entry shows: DEPTH_BASE with one piece of evidence,
+        towards 1 with more. Evidence is each item of the entry's own that holds a word asked
+        (an expertise line, a keyword, the title), each example naming the person, and half as
+        much a field that only places it (its role, organisation, theme): four expertise lines
+        on zorgkantoren outweigh one, though both cover the question."""
+        asked = {s for c in concepts for e in c.expansions for s in e.stems}
+        signals = float(backing)
+        doc = self.docs[number]
+        for field, items in zip(doc.fields, doc.items):
+            held = sum(1 for item in items if not asked.isdisjoint(self._item_stems(item)))
+            signals += (CONTEXT_SIGNAL * bool(held)) if field.label in CONTEXT_FIELDS else held
+        return DEPTH_BASE + (1.0 - DEPTH_BASE) * (1.0 - 1.0 / max(1.0, signals))
+
+    def _item_stems(self, item: str) -> frozenset[str]:
+        """The stems an item holds, its compounds' parts included; worked out once per item."""
+        held = self._stems_of.get(item)
+        if held is None:
+            held = self._stems_of[item] = frozenset(
+                s for w in words(item) for s in (stem(w), *self._parts.get(w, ())) if s)
+        return held
 
     def _result(self, ranked: _Ranked, concepts: list[_Concept]) -> Result:
         """A ranked entry with its reasons; explained only now, for the few that are shown."""
@@ -387,6 +418,10 @@ class Index:
         expansions: list[_Expansion] = []
         factor, via = 1.0, Via.DIRECT
         if len(key) == 1 and key[0] not in self.postings and key not in self._group_of:
+            cognate = self._cognate(asked)
+            if cognate:
+                key = cognate
+        if len(key) == 1 and key[0] not in self.postings and key not in self._group_of:
             parts = self._compound(asked)
             if parts:
                 expansions += parts
@@ -399,6 +434,18 @@ class Index:
             expansions += [_Expansion(member, SYNONYM * factor, synonym_via)
                            for member in self._groups[group] if member != key]
         return _Concept(asked, expansions, max(specificity(w) for w in asked.split()))
+
+    def _cognate(self, word: str) -> tuple[str, ...] | None:
+        """The knowledge's Dutch form of an English word it does not hold: "inspections" is
+        inspectie, "activities" activiteit. Plurals first, then the regular suffix pairs."""
+        singular = word[:-3] + "y" if word.endswith("ies") else word[:-1] if word.endswith("s") else word
+        for english, dutch in _COGNATE_SUFFIXES:
+            if len(singular) > len(english) + 2 and singular.endswith(english):
+                key = (stem(singular[:-len(english)] + dutch),)
+                if key[0] in self.postings or key in self._group_of:
+                    return key
+        key = (stem(singular),)
+        return key if singular != word and (key[0] in self.postings or key in self._group_of) else None
 
     def _compound(self, word: str) -> list[_Expansion]:
         """An unknown word made of two known ones ("inkoopafspraken"), split
@@ -464,6 +511,10 @@ class Index:
                         shown = item if len(item) <= SHOWN_ITEM else hit
                         return Reason(field.label, shown, via, "" if via is Via.DIRECT else concept.asked)
         return None
+
+
+# English and Dutch endings of the same Latin words (inspection/inspectie, activity/activiteit, ...)
+_COGNATE_SUFFIXES = (("tion", "tie"), ("sion", "sie"), ("ity", "iteit"), ("ism", "isme"), ("ics", "iek"))
 
 
 def _split(word: str, vocabulary: set[str], known_stems: set[str]) -> Compound | None:
