@@ -19,7 +19,10 @@ from bot.matching.meaning import Semantic, default_semantic
 from bot.matching.question import ASK_COMMAND, Question, parse_natural, parse_topic
 from handlers.help import HELP_COMMAND
 
-SHOWN = {Kind.CONTACT: 3, Kind.EXAMPLE: 3, Kind.ORGANISATION: 2}
+SHOWN = {Kind.CONTACT: 3, Kind.EXAMPLE: 3, Kind.ORGANISATION: 2}     # an answer: short
+SHOWN_MORE = {Kind.CONTACT: 7, Kind.EXAMPLE: 7, Kind.ORGANISATION: 3}   # "meer": the rest, within reason
+LOOKED_UP = 30          # results looked up, enough for both
+MORE_COMMAND = {"nl": "meer", "en": "more"}
 QUOTED = 80     # characters of the question a reply repeats: enough to recognise it, never a wall
 NEED_COMMAND = {"nl": "haal", "en": "need"}     # where a question nobody here answers can be posted
 
@@ -33,6 +36,8 @@ _TEXT = {
         "related": "Verwante thema's: ", "post": "Je kunt het ook als vraag in het netwerk zetten: ",
         "empty": "Waarover wil je iets weten? Bijvoorbeeld: ", "empty_example": "zorgkantoren",
         "shortened": "Je vraag was lang: ik heb gezocht op het begin ervan.",
+        "more": "Meer: ", "more_found": "Meer over ", "more_found2": ":",
+        "no_more": "Meer dan dit vond ik niet over ", "more_what": "Waarvan wil je meer zien? Bijvoorbeeld: ",
         "fields": {"keyword": "trefwoord", "title": "titel", "theme": "thema", "contact": "contactpersoon",
                    "organisation": "organisatie", "summary": "beschrijving", "name": "naam",
                    "expertise": "expertise", "role": "rol", "region": "regio",
@@ -48,6 +53,8 @@ _TEXT = {
         "related": "Related themes: ", "post": "You can also post it as a need in the network: ",
         "empty": "What would you like to know about? For example: ", "empty_example": "care offices",
         "shortened": "Your question was long: I searched on its beginning.",
+        "more": "More: ", "more_found": "More on ", "more_found2": ":",
+        "no_more": "I found nothing more than this on ", "more_what": "More of what? For example: ",
         "fields": {"keyword": "keyword", "title": "title", "theme": "theme", "contact": "contact",
                    "organisation": "organisation", "summary": "description", "name": "name",
                    "expertise": "expertise", "role": "role", "region": "region",
@@ -66,7 +73,7 @@ class Lookup:
     near: list[Result]      # when nothing fits well: the near misses, for related themes
 
 
-def lookup(text: str, index: Index, lang: str | None = None, limit: int = 10, near: bool = True,
+def lookup(text: str, index: Index, lang: str | None = None, limit: int = LOOKED_UP, near: bool = True,
            semantic: Semantic | None = None) -> Lookup:
     """By words and, once the snapshot's vectors are ready, by meaning (`semantic`: the
     bot's own unless given; `Semantic(None)` for words only). Never waits for the model."""
@@ -93,6 +100,7 @@ async def handle(request: Request, context: Context) -> list[Reply]:
     if question.shortened:
         reply.para(t["shortened"])
     if found.results:
+        context.last_asked.remember(request.message, question.topic)
         answer(reply, question.topic, found.results, snapshot.knowledge, request.lang, request.role,
                context.config.coordinators)
     else:
@@ -102,25 +110,87 @@ async def handle(request: Request, context: Context) -> list[Reply]:
     return [reply.build()]
 
 
+async def handle_more(request: Request, context: Context) -> list[Reply]:
+    """The rest of an answer: of the topic given, or of the asker's last question here."""
+    t = _TEXT[request.lang]
+    topic = request.args.strip() or context.last_asked.of(request.message)
+    if not topic:
+        return [ReplyBuilder().para(t["more_what"], Code(f"!{MORE_COMMAND[request.lang]} {t['empty_example']}")).build()]
+    found = await asyncio.to_thread(lookup, topic, context.snapshot.index, request.lang, near=False)
+    first = _Shown.pick(found.results, SHOWN)
+    rest = _Shown.pick([r for r in found.results if r not in first], SHOWN_MORE, first)
+    reply = ReplyBuilder()
+    shown_topic = found.question.topic or topic
+    if rest.empty:
+        return [reply.para(t["no_more"], Bold(quote(shown_topic)), ".").build()]
+    reply.para(t["more_found"], Bold(quote(shown_topic)), t["more_found2"])
+    _shown(reply, rest, context.snapshot.knowledge, request.lang, request.role, context.config.coordinators)
+    return [reply.build()]
+
+
 def quote(topic: str) -> str:
     """The asked topic as a reply repeats it: at most QUOTED characters."""
     return topic if len(topic) <= QUOTED else topic[:QUOTED - 1].rstrip() + "…"
+
+
+@dataclass(frozen=True)
+class _Shown:
+    """What one answer shows, by kind. An example is listed once: under the first person
+    shown who it names (at most two a person), else among the examples; nor again what an
+    earlier page showed."""
+
+    people: list[Result]
+    under: dict[str, tuple[str, ...]]    # person id -> the examples listed under them
+    examples: list[Result]
+    organisations: list[Result]
+
+    @staticmethod
+    def pick(results: list[Result], counts: dict[Kind, int], before: "_Shown | None" = None) -> "_Shown":
+        people = [r for r in results if r.kind is Kind.CONTACT][:counts[Kind.CONTACT]]
+        seen = before.listed() if before else set()
+        under: dict[str, tuple[str, ...]] = {}
+        for person in people:
+            under[person.id] = tuple(e for e in person.examples if e not in seen)[:2]
+            seen.update(under[person.id])
+        examples = [r for r in results if r.kind is Kind.EXAMPLE and r.id not in seen][:counts[Kind.EXAMPLE]]
+        organisations = [r for r in results if r.kind is Kind.ORGANISATION][:counts[Kind.ORGANISATION]]
+        return _Shown(people, under, examples, organisations)
+
+    def listed(self) -> set[str]:
+        return {e for shown in self.under.values() for e in shown} | {r.id for r in self.examples}
+
+    def __contains__(self, result: Result) -> bool:
+        return any(result is r for r in (*self.people, *self.examples, *self.organisations))
+
+    @property
+    def empty(self) -> bool:
+        return not (self.people or self.examples or self.organisations)
 
 
 def answer(reply: ReplyBuilder, topic: str, results: list[Result], knowledge: Knowledge, lang: str, role: Role,
            coordinators: tuple[str, ...] = ()) -> None:
     t = _TEXT[lang]
     reply.para(t["found"], Bold(quote(topic)), t["found2"])
-    by_kind = {kind: [r for r in results if r.kind == kind][:count] for kind, count in SHOWN.items()}
-    if by_kind[Kind.CONTACT]:
+    first = _Shown.pick(results, SHOWN)
+    _shown(reply, first, knowledge, lang, role, coordinators)
+    if not _Shown.pick([r for r in results if r not in first], SHOWN_MORE, first).empty:
+        reply.para(t["more"], Code(f"!{MORE_COMMAND[lang]} {quote(topic)}"))
+
+
+def _shown(reply: ReplyBuilder, shown: _Shown, knowledge: Knowledge, lang: str, role: Role,
+           coordinators: tuple[str, ...]) -> None:
+    t = _TEXT[lang]
+    said: set[str] = set()      # reasons already given in this reply: each is said once
+    if shown.people:
         reply.para(Bold(t["people"]))
-        reply.items([_person(r, knowledge, lang, role, coordinators) for r in by_kind[Kind.CONTACT]], numbered=True)
-    if by_kind[Kind.EXAMPLE]:
+        reply.items([_person(r, shown.under[r.id], knowledge, lang, role, coordinators, said) for r in shown.people],
+                    numbered=True)
+    if shown.examples:
         reply.para(Bold(t["examples"]))
-        reply.items([_example(r, knowledge, lang) for r in by_kind[Kind.EXAMPLE]])
-    if by_kind[Kind.ORGANISATION]:
+        reply.items([_example(r, knowledge, lang, said) for r in shown.examples])
+    if shown.organisations:
         reply.para(Bold(t["organisations"]))
-        reply.items([_organisation(r, knowledge, lang) for r in by_kind[Kind.ORGANISATION]])
+        reply.items([_organisation(r, knowledge, lang) for r in shown.organisations])
 
 
 def no_match(reply: ReplyBuilder, topic: str, near: list[Result], knowledge: Knowledge, lang: str) -> None:
@@ -132,29 +202,38 @@ def no_match(reply: ReplyBuilder, topic: str, near: list[Result], knowledge: Kno
     reply.para(t["post"], Code(f"!{NEED_COMMAND[lang]} {quote(topic)}"))
 
 
-def _person(result: Result, knowledge: Knowledge, lang: str, role: Role,
-            coordinators: tuple[str, ...]) -> list[list[Piece]]:
+def _person(result: Result, examples: tuple[str, ...], knowledge: Knowledge, lang: str, role: Role,
+            coordinators: tuple[str, ...], said: set[str]) -> list[list[Piece]]:
     t = _TEXT[lang]
     contact = knowledge.contacts[result.id]
     org = knowledge.organisations.get(contact.organisation)
     head: list[Piece] = [Bold(contact.name)]
-    detail = ", ".join(x for x in (contact.role if _shows_details(contact, role) else None,
-                                   org.name if org else None) if x)
+    shown_role = (contact.role or "") if _shows_details(contact, role) else ""
+    # "medewerker Zilveren Kruis Zorgkantoor, Zilveren Kruis Zorgkantoor" says it twice
+    org_name = org.name if org and org.name.casefold() not in shown_role.casefold() else ""
+    detail = ", ".join(x for x in (shown_role, org_name) if x)
     if detail:
         head.append(f" — {detail}")
     lines = [head]
-    own = tuple(r for r in result.why if not r.example)
+    own = _unsaid(tuple(r for r in result.why if not r.example), lang, said)
     if own:
-        lines.append([t["why"], _reasons(own, lang)])
-    for example_id in result.examples[:2]:
+        lines.append([t["why"], own])
+    for example_id in examples:
         example = knowledge.examples[example_id]
         line = ["↳ ", *_example_title(example.title, example.year, example.url)]
-        reasons = tuple(r for r in result.why if r.example == example_id)
+        reasons = _unsaid(tuple(r for r in result.why if r.example == example_id)[:1], lang, said)
         if reasons:
-            line.append(f" — {_reasons(reasons[:1], lang)}")
+            line.append(f" — {reasons}")
         lines.append(line)
     lines.append(_contact_line(contact, lang, role, coordinators))
     return lines
+
+
+def _unsaid(reasons: tuple[Reason, ...], lang: str, said: set[str]) -> str:
+    """The reasons not yet given in this reply: the third "keyword 'zorgkantoren'" tells nothing."""
+    fresh = [text for text in _reason_texts(reasons, lang) if text not in said]
+    said.update(fresh)
+    return "; ".join(fresh)
 
 
 def _shows_details(contact: Contact, role: Role) -> bool:
@@ -187,13 +266,14 @@ def _joined(pieces: list[Piece]) -> list[Piece]:
     return out
 
 
-def _example(result: Result, knowledge: Knowledge, lang: str) -> list[list[Piece]]:
+def _example(result: Result, knowledge: Knowledge, lang: str, said: set[str]) -> list[list[Piece]]:
     example = knowledge.examples[result.id]
     org = knowledge.organisations.get(example.organisation)
     head = _example_title(example.title, example.year, example.url)
     if org:
         head.append(f" — {org.name}")
-    return [head, [_TEXT[lang]["why"], _reasons(result.why, lang)]]
+    reasons = _unsaid(result.why, lang, said)
+    return [head, [_TEXT[lang]["why"], reasons]] if reasons else [head]
 
 
 def _example_title(title: str, year: int | None, url: str | None) -> list[Piece]:
@@ -208,7 +288,7 @@ def _organisation(result: Result, knowledge: Knowledge, lang: str) -> list[list[
     return [head]
 
 
-def _reasons(reasons: tuple[Reason, ...], lang: str) -> str:
+def _reason_texts(reasons: tuple[Reason, ...], lang: str) -> list[str]:
     t = _TEXT[lang]
     parts = []
     for reason in reasons[:3]:
@@ -218,7 +298,7 @@ def _reasons(reasons: tuple[Reason, ...], lang: str) -> str:
         elif reason.via is not Via.DIRECT:
             text += f" ({t['via'][reason.via]} “{reason.asked}”)"
         parts.append(text)
-    return "; ".join(parts)
+    return parts
 
 
 def _related_themes(near: list[Result], knowledge: Knowledge) -> list[str]:
@@ -237,6 +317,14 @@ def recognise(text: str) -> tuple[str, str] | None:
     question = parse_natural(text)
     return (question.topic, question.lang) if question else None
 
+
+MORE = Route(
+    name="more",
+    handler=handle_more,
+    commands={word: lang for lang, word in MORE_COMMAND.items()},
+    summary={"nl": f"!{MORE_COMMAND['nl']} [onderwerp] — meer mensen en voorbeelden bij je laatste vraag (of bij een onderwerp)",
+             "en": f"!{MORE_COMMAND['en']} [topic] — more people and examples for your last question (or a topic)"},
+)
 
 ROUTE = Route(
     name="ask",

@@ -98,3 +98,55 @@ async def test_unknown_command_near_miss_gets_a_hint_and_others_are_ignored(chat
 async def test_two_swapped_letters_in_a_short_word_are_one_slip(chat):
     [reply] = await chat.say("!vraag tpoaz")            # Topaz, five letters: one swap is one edit (OSA)
     assert "(“tpoaz” gelezen als “Topaz”)" in reply.text      # the correction, not the typo, is what it read
+
+
+def section(text: str, heading: str) -> list[str]:
+    """The lines of one part of a reply: after its heading, up to the next heading."""
+    lines = text.splitlines()
+    start = lines.index(heading) + 1
+    end = next((n for n in range(start, len(lines)) if lines[n][:1] not in ("•", " ") and not lines[n][:1].isdigit()),
+               len(lines))
+    return lines[start:end]
+
+
+async def test_the_flagship_answer_is_short_and_says_nothing_twice(chat):
+    [reply] = await chat.say("wie heeft ervaring met zorgkantoren?")
+    people = [line for line in reply.text.splitlines() if line[:2] in ("1.", "2.", "3.", "4.")]
+    assert len(people) == 3
+    assert "Eva van Zelm" in reply.text          # four expertise lines on zorgkantoren: among the first three
+    listed = [line.split(" <")[0].lstrip("•↳ ").strip() for line in reply.text.splitlines() if line.strip()[:1] in "•↳"]
+    assert len(listed) == len(set(listed))       # no practice example listed twice
+    assert len([line for line in section(reply.text, "Praktijkvoorbeelden") if line.startswith("•")]) <= 3
+    reasons = [line.strip() for line in reply.text.splitlines() if line.strip().startswith("Waarom:")]
+    assert len(reasons) == len(set(reasons))
+    assert reply.text.count("trefwoord “zorgkantoren”") == 1     # said once, not on every line
+    assert "Zilveren Kruis Zorgkantoor, Zilveren Kruis Zorgkantoor" not in reply.text   # role holds the organisation
+    assert "Meer: !meer zorgkantoren" in reply.text
+
+
+async def test_links_are_links_in_html_and_short_in_plain_text(chat):
+    [reply] = await chat.say("wie heeft ervaring met zorgkantoren?")
+    assert '<a href="https://www.radicalevernieuwing.nl/' in reply.html
+    assert "https://" not in reply.text and "<radicalevernieuwing.nl>" in reply.text
+
+
+async def test_meer_shows_the_rest_of_the_last_answer_and_nothing_shown_before(chat):
+    [first] = await chat.say("wie heeft ervaring met zorgkantoren?")
+    [more] = await chat.say("!meer")
+    assert more.text.startswith("Meer over zorgkantoren:")
+    shown_before = {line.split(" — ")[0][3:] for line in first.text.splitlines() if line[:2] in ("1.", "2.", "3.")}
+    shown_now = {line.split(" — ")[0][3:] for line in more.text.splitlines() if line[:1].isdigit()}
+    assert shown_now and not shown_now & shown_before
+    [english] = await chat.say("!more care offices")
+    assert english.text.startswith("More on care offices:")
+
+
+async def test_meer_without_a_question_asks_what_of(chat):
+    [reply] = await chat.dm("!meer")
+    assert reply.text == "Waarvan wil je meer zien? Bijvoorbeeld: !meer zorgkantoren"
+
+
+async def test_english_plurals_and_cognates_meet_the_dutch_knowledge(chat):
+    [reply] = await chat.say("who has experience with inspections?")
+    assert reply.text.startswith("On inspections I found:")
+    assert "Meer vrijheid voor bewoners en vragen van de inspectie" in reply.text

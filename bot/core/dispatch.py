@@ -10,6 +10,7 @@ from __future__ import annotations
 import difflib
 import logging
 import re
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Awaitable, Callable, Protocol
@@ -52,6 +53,26 @@ class Operations(Protocol):
         """(label, value) lines: version, uptime, knowledge, rooms, queue, … in that order."""
 
 
+class LastAsked:
+    """What each asker last asked about in each room, so that a follow-up ("meer") knows what
+    it is about. In memory and bounded (least recently asked go first): after a restart a
+    follow-up asks for the topic again."""
+
+    def __init__(self, capacity: int = 1_000) -> None:
+        self._capacity = capacity
+        self._topics: OrderedDict[tuple[str, str], str] = OrderedDict()
+
+    def remember(self, message: Message, topic: str) -> None:
+        key = (message.room_id, message.sender)
+        self._topics[key] = topic
+        self._topics.move_to_end(key)
+        while len(self._topics) > self._capacity:
+            self._topics.popitem(last=False)
+
+    def of(self, message: Message) -> str:
+        return self._topics.get((message.room_id, message.sender), "")
+
+
 @dataclass
 class Context:
     """What handlers may use; passed in, so tests and the console build their own."""
@@ -63,6 +84,7 @@ class Context:
     pledges: Pledges | None = None               # the needs and offers; None where there is no store
     operations: Operations | None = None         # reload and status, where a running bot offers them
     unanswered: UnansweredQuestions | None = None   # the knowledge gaps, where there is a store
+    last_asked: LastAsked = field(default_factory=LastAsked)   # per room and asker, for follow-ups
 
     @property
     def snapshot(self) -> Snapshot:

@@ -38,11 +38,21 @@ MAX_REPLY_BYTES = 40_000
 _MORE_RESERVE = 100      # room for the "… (+N)" line
 
 
+SHORT_URL = 48           # plain text shows an address up to this long; a longer one by its site
+
+
+def short_url(url: str) -> str:
+    """An address as plain text shows it: no scheme, no "www.", no trailing slash; a long one
+    as its site alone (the HTML keeps the whole link). Clients still make either clickable."""
+    bare = url.split("://", 1)[-1].removeprefix("www.").rstrip("/")
+    return bare if len(bare) <= SHORT_URL else bare.split("/", 1)[0]
+
+
 def _text(piece: Piece) -> str:
     if isinstance(piece, Link):
         # An address that is its own label (a Matrix id, an e-mail) needs no URL beside it.
         obvious = piece.url in (piece.label, f"mailto:{piece.label}", f"https://matrix.to/#/{piece.label}")
-        return piece.label if obvious else f"{piece.label} <{piece.url}>"
+        return piece.label if obvious else f"{piece.label} <{short_url(piece.url)}>"
     if isinstance(piece, (Bold, Code)):
         return piece.text
     return piece
