@@ -1,9 +1,10 @@
-"""The matcher's quality floors on two question sets, by words alone and as the hybrid.
+"""The matcher's quality floors on three question sets, by words alone and as the hybrid.
 
 `sample` asks about knowledge/ (the network's own sample knowledge); `heldout`
 asks about a differently written network under tests/data/heldout, which the
 matcher was never tuned on by word lists or parameters — it guards against
-fitting the sample. Words alone are held too: they decide "no good match" in
+fitting the sample; `blind` was written by someone who saw neither the matcher
+nor its code, with a knowledge directory of their own, and is the honest one. Words alone are held too: they decide "no good match" in
 the hybrid, and they are what the bot answers while the vectors are built or
 without the model. Run `python tests/quality/evaluate.py [--words]` to see every miss.
 """
@@ -24,6 +25,9 @@ FLOORS = {   # hit@1, hit@3, share of no-match questions answered with nothing (
     # (0.92, 0.95), so a semantic side that quietly stopped working fails here
     ("sample", "hybrid"): (0.85, 0.93, 1.0),
     ("heldout", "hybrid"): (0.85, 0.96, 0.85),
+    # the blind set, as measured when it arrived (far below the issue's bar: paraphrase and English)
+    ("blind", "words"): (0.47, 0.52, 1.0),
+    ("blind", "hybrid"): (0.61, 0.72, 0.81),
 }
 
 
