@@ -93,19 +93,25 @@ async def test_a_message_whose_keys_never_arrive_gets_one_kind_notice(bot, perso
     assert notice.body.startswith("Ik kon je versleutelde bericht niet lezen")
 
 
-async def test_in_an_encrypted_room_only_network_members_devices_can_read_the_bot(bot, person):
+async def room_with_a_stranger(bot, person, **settings):
+    """An encrypted room of eva (a coordinator), a stranger and the bot; eva asks. (eva, stranger, bot, room, question)"""
     eva = await person("eva", encrypted=True)
     stranger = await person("stranger", encrypted=True)
-    verbinder = bot(allowed_servers=[], coordinators=[eva.user_id])    # eva is in the network, the stranger is not
+    verbinder = bot(allowed_servers=[], coordinators=[eva.user_id], settings=settings)   # the stranger is not in the network
     verbinder.start()
     response = await eva.client.room_create(invite=[verbinder.user_id, stranger.user_id], initial_state=ENCRYPTION)
     room = response.room_id
     await stranger.client.join(room)
     await eva.wait_joined(room, verbinder.user_id)
     await eva.wait_joined(room, stranger.user_id)
-    question = await eva.send(room, "!vraag zorgkantoren")
+    return eva, stranger, verbinder, room, await eva.send(room, "!vraag zorgkantoren")
+
+
+async def test_in_an_encrypted_room_only_network_members_devices_can_read_the_bot(bot, person):
+    eva, stranger, verbinder, room, question = await room_with_a_stranger(bot, person)
     await eva.wait_for(lambda: any(replied_to(n) == question for n in decrypted_replies(eva, room, verbinder.user_id)),
                        timeout=30, what="eva's decrypted reply")
+
     def from_bot() -> list:
         return [e for e in stranger.seen.get(room, []) if e.sender == verbinder.user_id
                 and isinstance(e, (MegolmEvent, RoomMessageNotice))]
@@ -116,17 +122,7 @@ async def test_in_an_encrypted_room_only_network_members_devices_can_read_the_bo
 
 
 async def test_with_trust_all_every_device_in_the_room_can_read_the_bot(bot, person):
-    eva = await person("eva", encrypted=True)
-    stranger = await person("stranger", encrypted=True)
-    verbinder = bot(allowed_servers=[], coordinators=[eva.user_id],
-                    settings={"encryption_trust": "all"})
-    verbinder.start()
-    response = await eva.client.room_create(invite=[verbinder.user_id, stranger.user_id], initial_state=ENCRYPTION)
-    room = response.room_id
-    await stranger.client.join(room)
-    await eva.wait_joined(room, verbinder.user_id)
-    await eva.wait_joined(room, stranger.user_id)
-    question = await eva.send(room, "!vraag zorgkantoren")
+    _, stranger, verbinder, room, question = await room_with_a_stranger(bot, person, encryption_trust="all")
     await stranger.wait_for(lambda: any(replied_to(n) == question
                                         for n in decrypted_replies(stranger, room, verbinder.user_id)),
                             timeout=30, what="the stranger's decrypted copy of the reply")
