@@ -362,19 +362,20 @@ class Index:
             own = scores[number] if number in people else 0.0
             places.append((-max(own, max(backing)[0] if backing else 0.0), False, self._order[number], number))
         pool = heapq.nsmallest(max(DEPTH_POOL, 3 * limit), places)
-        weighed = sorted((-min(100.0, -negated) * self._depth(number, concepts, len(support.get(number, ()))),
+        asked = {s for c in concepts for e in c.expansions for s in e.stems}
+        weighed = sorted((-min(100.0, -negated) * self._depth(number, asked, len(support.get(number, ()))),
                           not_person, order, number) for negated, not_person, order, number in pool)
         return [_Ranked(number, -negated, not_person or number in people,
                         [n for _, n in sorted(support.get(number, ()), key=lambda b: (-b[0], self.docs[b[1]].id))])
                 for negated, not_person, _, number in weighed[:limit]]
 
-    def _depth(self, number: int, concepts: list[_Concept], backing: int) -> float:
+    def _depth(self, number: int, asked: set[str], backing: int) -> float:
         """The share of its coverage an entry shows: DEPTH_BASE with one piece of evidence,
         towards 1 with more. Evidence is each item of the entry's own that holds a word asked
         (an expertise line, a keyword, the title), each example naming the person, and half as
         much a field that only places it (its role, organisation, theme): four expertise lines
-        on zorgkantoren outweigh one, though both cover the question."""
-        asked = {s for c in concepts for e in c.expansions for s in e.stems}
+        on zorgkantoren outweigh one, though both cover the question. `asked`: every stem
+        any of the question's concepts may be expressed by."""
         signals = float(backing)
         doc = self.docs[number]
         for field, items in zip(doc.fields, doc.items):
