@@ -150,3 +150,11 @@ async def test_english_plurals_and_cognates_meet_the_dutch_knowledge(chat):
     [reply] = await chat.say("who has experience with inspections?")
     assert reply.text.startswith("On inspections I found:")
     assert "Meer vrijheid voor bewoners en vragen van de inspectie" in reply.text
+
+
+async def test_a_slip_in_the_question_word_still_asks_the_topic(chat):
+    [reply] = await chat.say("wie heeft erfaring met zorgkantoren?")    # one letter wrong in "ervaring"
+    assert reply.text.startswith("Over zorgkantoren vond ik:")
+    [english] = await chat.say("Who has experiance with supervisory boards?")
+    assert english.text.startswith("On supervisory boards I found:")
+    assert await chat.say("Ik heb een kermis bezocht met iemand") == []   # a near-word alone is chatter

@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
+import string
+
 from bot.core.language import guess_language
 from bot.core.text import tidy
 
@@ -49,6 +51,24 @@ _FORMS_EN = [
 _NATURAL = [(re.compile(rf"(?:^|\b){form}\b\s*", re.IGNORECASE), "nl") for form in _FORMS_NL] + [
     (re.compile(rf"(?:^|\b){form}\b\s*", re.IGNORECASE), "en") for form in _FORMS_EN
 ]
+# The nouns a question turns on, typed with one slip ("erfaring", "experiance"): read as meant,
+# or the whole sentence would be searched, frame and all. Only these: the rest of a form must
+# still match exactly, so chatter with a near-word in it stays chatter.
+_FRAME_NOUNS = ("ervaring", "expertise", "kennis", "verstand", "experience", "knowledge")
+_NEAR_NOUN = re.compile(r"\b[a-zA-Z]{5,11}\b")    # one edit from a noun: 5 to 11 letters
+
+
+def _slips(word: str) -> set[str]:
+    """Every word one letter wrong, missing, extra or swapped away from `word`."""
+    cuts = [(word[:i], word[i:]) for i in range(len(word) + 1)]
+    return ({a + b[1:] for a, b in cuts if b}
+            | {a + b[1] + b[0] + b[2:] for a, b in cuts if len(b) > 1}
+            | {a + c + b[1:] for a, b in cuts if b for c in string.ascii_lowercase}
+            | {a + c + b for a, b in cuts for c in string.ascii_lowercase})
+
+
+# a table, not a distance per word: recognition runs on every message in every room
+_MENDED = {slip: noun for noun in _FRAME_NOUNS for slip in _slips(noun)} | {noun: noun for noun in _FRAME_NOUNS}
 _ASK_COMMAND_RE = re.compile(rf"^\s*!({'|'.join(ASK_COMMAND.values())})\b\s*", re.IGNORECASE)
 _TRAILING = " \n?!.,;:"    # stripped off a topic (rstrip: a regex here would be quadratic on "????…x")
 
@@ -59,6 +79,14 @@ def parse_natural(text: str) -> Question | None:
     Runs on every message in every room: on tidied text (single spaces, bounded
     length) each pattern is linear, whoever sent what."""
     text = tidy(text)
+    found = _natural(text)
+    if found is None:
+        mended = _NEAR_NOUN.sub(_mend, text)
+        found = _natural(mended) if mended != text else None
+    return found
+
+
+def _natural(text: str) -> Question | None:
     for pattern, lang in _NATURAL:
         match = pattern.search(text)
         if match:
@@ -67,6 +95,10 @@ def parse_natural(text: str) -> Question | None:
             if topic:
                 return _bounded(topic, lang)
     return None
+
+
+def _mend(word: re.Match[str]) -> str:
+    return _MENDED.get(word.group().lower(), word.group())
 
 
 def parse_topic(text: str, lang: str | None = None) -> Question:
