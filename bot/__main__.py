@@ -23,6 +23,7 @@ from bot.store.database import Database, StoreError
 from bot.store.pledges import STATUSES, Pledges
 
 DEFAULT_KNOWLEDGE = Path("knowledge")
+JSON_LIMIT = 5      # results of `ask --json` unless --limit says otherwise (docs/knowledge-format.md)
 DEFAULT_SCHEMAS = Path("docs/schema")
 
 
@@ -56,7 +57,8 @@ def _parser() -> argparse.ArgumentParser:
     p = sub.add_parser("ask", help="answer a question as the bot would in chat, without any network")
     p.add_argument("--knowledge", type=Path, default=DEFAULT_KNOWLEDGE, metavar="DIR")
     p.add_argument("--json", action="store_true", help="print the answer as JSON (one object a line with '-')")
-    p.add_argument("--limit", type=_positive, default=5, metavar="N", help="at most N results (default 5)")
+    p.add_argument("--limit", type=_positive, metavar="N",
+                   help="at most N results (default 5); as text, at most N of each kind (default: as in chat)")
     p.add_argument("question", help="the question, or - to read one question a line from standard input")
 
     p = sub.add_parser("console", help="chat with the bot in this terminal (reads piped lines too)")
@@ -298,13 +300,13 @@ def _ask(args: argparse.Namespace) -> int:
     if state is None:
         return 2
     questions = (line.strip() for line in _bounded_lines(sys.stdin)) if args.question == "-" else iter([args.question])
-    dispatcher = app.dispatcher(Config(), state, fixed_role(Role.MEMBER))
+    dispatcher = app.dispatcher(Config(), state, fixed_role(Role.MEMBER), shown=args.limit)
     app.prepare_meaning(state, wait=True)
     for text in questions:
         if not text:
             continue
         if args.json:
-            print(json.dumps(app.ask_json(state, text, args.limit), ensure_ascii=False))
+            print(json.dumps(app.ask_json(state, text, args.limit or JSON_LIMIT), ensure_ascii=False))
         else:
             message = Message(sender="@cli:localhost", room_id="!cli", text=text, addressed=True)
             for reply in asyncio.run(dispatcher.dispatch(message)):

@@ -46,9 +46,9 @@ log = logging.getLogger("bot")
 
 def dispatcher(config: Config, live: LiveKnowledge, role_of: RoleOf, clock: Callable[[], datetime] = utc_now,
                pledges: Pledges | None = None, operations: Operations | None = None,
-               unanswered: UnansweredQuestions | None = None) -> Dispatcher:
+               unanswered: UnansweredQuestions | None = None, shown: int | None = None) -> Dispatcher:
     """The one way to build a dispatcher: every handler, with what they may use."""
-    return Dispatcher(Context(config, live, ROUTES, clock, pledges, operations, unanswered), role_of)
+    return Dispatcher(Context(config, live, ROUTES, clock, pledges, operations, unanswered, shown=shown), role_of)
 
 
 def prepare_meaning(live: LiveKnowledge, wait: bool = False) -> None:

@@ -91,7 +91,8 @@ async def handle(request: Request, context: Context) -> list[Reply]:
     snapshot = context.snapshot
     # Off the event loop: a long question at 10,000 examples takes some 20 ms, and the
     # loop keeps sending other rooms' replies meanwhile.
-    found = await asyncio.to_thread(lookup, request.args, snapshot.index, request.lang)
+    counts = _counts(context)
+    found = await asyncio.to_thread(lookup, request.args, snapshot.index, request.lang, _looked_up(counts))
     question = found.question
     if not question.topic:
         example = f"!{ASK_COMMAND[request.lang]} {t['empty_example']}"
@@ -102,7 +103,7 @@ async def handle(request: Request, context: Context) -> list[Reply]:
     if found.results:
         context.last_asked.remember(request.message, question.topic)
         answer(reply, question.topic, found.results, snapshot.knowledge, request.lang, request.role,
-               context.config.coordinators)
+               context.config.coordinators, counts)
     else:
         no_match(reply, question.topic, found.near, snapshot.knowledge, request.lang)
         if context.unanswered is not None:      # a knowledge gap: what was asked, never who asked
@@ -126,6 +127,15 @@ async def handle_more(request: Request, context: Context) -> list[Reply]:
     reply.para(t["more_found"], Bold(quote(shown_topic)), t["more_found2"])
     _shown(reply, rest, context.snapshot.knowledge, request.lang, request.role, context.config.coordinators)
     return [reply.build()]
+
+
+def _counts(context: Context) -> dict[Kind, int]:
+    """How many of each kind an answer shows: chat's few, or what `ask --limit` asked for."""
+    return SHOWN if context.shown is None else dict.fromkeys(SHOWN, context.shown)
+
+
+def _looked_up(counts: dict[Kind, int]) -> int:
+    return max(LOOKED_UP, 2 * sum(counts.values()))     # enough to fill every kind and to know of more
 
 
 def quote(topic: str) -> str:
@@ -168,10 +178,10 @@ class _Shown:
 
 
 def answer(reply: ReplyBuilder, topic: str, results: list[Result], knowledge: Knowledge, lang: str, role: Role,
-           coordinators: tuple[str, ...] = ()) -> None:
+           coordinators: tuple[str, ...] = (), counts: dict[Kind, int] = SHOWN) -> None:
     t = _TEXT[lang]
     reply.para(t["found"], Bold(quote(topic)), t["found2"])
-    first = _Shown.pick(results, SHOWN)
+    first = _Shown.pick(results, counts)
     _shown(reply, first, knowledge, lang, role, coordinators)
     if not _Shown.pick([r for r in results if r not in first], SHOWN_MORE, first).empty:
         reply.para(t["more"], Code(f"!{MORE_COMMAND[lang]} {quote(topic)}"))

@@ -65,6 +65,15 @@ def test_ask_text_is_the_chat_answer():
     assert result.returncode == 0 and result.stdout.startswith("On supervisory boards I found:")
 
 
+def test_ask_limit_sets_how_many_of_each_kind_the_text_shows():
+    def people(*limit: str) -> int:
+        text = run("ask", *limit, "zorgkantoren").stdout
+        return sum(line[:2] in {f"{n}." for n in range(1, 10)} for line in text.splitlines())
+
+    assert (people("--limit", "1"), people(), people("--limit", "9")) == (1, 3, 4)     # chat: three; all four
+    assert len(json.loads(run("ask", "--json", "zorgkantoren").stdout)["results"]) == 5   # JSON: five
+
+
 def test_bad_arguments_exit_2_with_a_message(tmp_path: Path):
     result = run("ask", "--limit", "zero", "x")
     assert result.returncode == 2 and "'zero' is not a whole number" in result.stderr

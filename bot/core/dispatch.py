@@ -85,6 +85,7 @@ class Context:
     operations: Operations | None = None         # reload and status, where a running bot offers them
     unanswered: UnansweredQuestions | None = None   # the knowledge gaps, where there is a store
     last_asked: LastAsked = field(default_factory=LastAsked)   # per room and asker, for follow-ups
+    shown: int | None = None     # people, examples and organisations an answer shows (`ask --limit`); None: chat's few
 
     @property
     def snapshot(self) -> Snapshot:
