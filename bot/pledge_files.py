@@ -24,6 +24,11 @@ MAX_BYTES = 10_000_000    # a meeting's list is some kilobytes; a file far large
 COLUMNS = ("id", "ref", "kind", "status", "text", "by", "organisation", "created")   # of an export
 _SECTIONS = {"needs": "need", "offers": "offer"}                                    # YAML's top-level lists
 _KIND_WORDS = {"halen": "need", "brengen": "offer", **{kind: kind for kind in KINDS}}
+# A cell starting with one of these is a formula to a spreadsheet: "=HYPERLINK(…)" typed in chat would
+# run in the coordinator's Excel, and "- kom kijken" shows as #NAME?. Such a cell of the export gets the
+# quote Excel hides ("'=…"), and an import takes it off again, so a list goes round unchanged.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "'")     # the quote too, so a text starting with one survives
+_FREE_CELLS = ("ref", "text")   # what anyone may type; by is a Matrix id, whose grammar cannot call anything
 
 
 class PledgeFileError(ProblemsError):
@@ -170,7 +175,7 @@ class _Reader:
                                " (a value with the separator in it needs quotes)")
             return None
         # a line break in a quoted value is one "\n", as in chat, whichever ending the file has
-        values = [cell.strip().replace("\r\n", "\n") for cell in cells] + [""] * (len(columns) - len(cells))
+        values = [_from_cell(cell.strip().replace("\r\n", "\n")) for cell in cells] + [""] * (len(columns) - len(cells))
         return self.pledge(dict(zip(columns, values)), lambda _: line)
 
     def pledge(self, values: dict[str, Any], line_of: Callable[[str], int]) -> NewPledge | None:
@@ -210,7 +215,16 @@ def write_csv(rows: Iterable[dict[str, str | None]], stream: BinaryIO) -> None:
     with _text(stream, "utf-8-sig") as out:
         writer = csv.DictWriter(out, COLUMNS)
         writer.writeheader()
-        writer.writerows(rows)
+        writer.writerows({key: _to_cell(value) if key in _FREE_CELLS else value for key, value in row.items()}
+                         for row in rows)
+
+
+def _to_cell(value: str | None) -> str | None:
+    return "'" + value if value and value.startswith(_FORMULA_START) else value
+
+
+def _from_cell(value: str) -> str:
+    return value[1:] if value.startswith("'") and value[1:].startswith(_FORMULA_START) else value
 
 
 def write_json_lines(rows: Iterable[dict[str, str | None]], stream: BinaryIO) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import io
 import json
 from datetime import datetime, timezone
@@ -196,3 +197,18 @@ def test_json_lines_export_has_the_same_keys_and_keeps_the_letters():
     lines = out.getvalue().decode("utf-8").splitlines()
     assert [json.loads(line) for line in lines] == export_rows(PLEDGES)
     assert '"text": "Koffie en ü"' in lines[1] and '"ref": null' in lines[1]
+
+
+
+@pytest.mark.parametrize("typed", ['=HYPERLINK("http://x.example","klik")', "+31 6 1234", "-cmd|' /C calc'!A0",
+                                   "@SUM(1)", "'= al gequote", "kom kijken - gewoon"])
+def test_a_text_a_spreadsheet_would_run_is_quoted_in_the_csv_and_comes_back_as_typed(tmp_path: Path, typed: str):
+    out = io.BytesIO()
+    write_csv(export_rows([pledge(1, "need", typed, by="@anna:example.org")]), out)
+    [row] = csv.DictReader(io.StringIO(out.getvalue().decode("utf-8-sig")))
+    assert row["text"] == (typed if typed[0] not in "=+-@'" else "'" + typed)    # Excel shows it, runs nothing
+    assert row["by"] == "@anna:example.org"                                      # a Matrix id stays as it is
+    typed_up = io.StringIO()
+    csv.writer(typed_up).writerows([["kind", "text", "by", "organisation", "id"], ["need", row["text"], "", "", ""]])
+    [imported] = read_pledges(write(tmp_path, "terug.csv", typed_up.getvalue()))
+    assert imported.text == typed
