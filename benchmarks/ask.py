@@ -31,10 +31,17 @@ Each size is measured in a fresh subprocess (so its memory figure is its own):
   as many questions as fit in `--naive-budget` seconds (at least 30).
 - RSS: growth of the resident set from just before the first load to just
   after it, and to after all the asks (joined stems cached).
+- with meaning (unless `--no-meaning`): the sentence model's load, the
+  vectors of every example and contact embedded cold into an empty disk cache
+  and built again from the warm cache (what a restart or reload pays), then
+  the whole hybrid as chat asks it (`handlers.ask.lookup`: words, the model's
+  nearest entries, their fusion) over the same questions, and the RSS growth
+  with the model and vectors in memory.
 
-It prints a table and checks the targets at 10,000 examples (ask p95 <= 5 ms,
->= 10x faster than naive at p50 and at p95, load+index <= 2 s); the exit
-status is 1 when a target fails.
+It prints a table and checks the targets at 10,000 examples (words: ask p95
+<= 5 ms, >= 10x faster than naive at p50 and at p95, load+index <= 2 s; with
+meaning: ask p95 <= 15 ms and >= 10x faster than naive, model + warm vectors
+<= 2 s); the exit status is 1 when a target fails.
 """
 
 from __future__ import annotations
@@ -67,6 +74,10 @@ from bot.knowledge.loader import validate_knowledge
 from bot.matching import normalise as textnorm
 from bot.matching.index import Index
 from bot.matching.live import LiveKnowledge
+from bot.matching.meaning import MeaningIndex, Semantic
+from bot.matching.semantic import available_embedder
+from bot.matching.vectors import VectorCache
+from handlers.ask import lookup
 from bot.matching.question import parse_topic
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -76,6 +87,8 @@ TARGET_SIZE = 10_000
 TARGET_P95_MS = 5.0
 TARGET_SPEEDUP = 10.0
 TARGET_LOAD_S = 2.0
+TARGET_MEANING_P95_MS = 15.0    # the hybrid, words and meaning, a question
+TARGET_MEANING_READY_S = 2.0    # model load + vectors from a warm disk cache
 
 # --- word material -----------------------------------------------------------
 # The running text comes from the sample knowledge; these lists only supply
@@ -417,6 +430,21 @@ def misspell(word: str, rng: random.Random) -> str:
 # --- measuring one size (in its own process) --------------------------------
 
 @dataclass
+class MeaningFigures:
+    """The semantic side at one size."""
+
+    model_s: float                  # the sentence model's first load
+    cold_s: float                   # every entry embedded, written to an empty disk cache
+    warm_s: float                   # the same vectors read back from that cache
+    ask_ms: list[float]             # the whole hybrid lookup a question
+    rss_mb: float                   # growth over the words-only process: model + vectors
+
+    @property
+    def ready_s(self) -> float:
+        return self.model_s + self.warm_s
+
+
+@dataclass
 class Figures:
     """What one size measured; travels from the child process as JSON."""
 
@@ -433,6 +461,7 @@ class Figures:
     rss_after_mb: float
     rss_asked_mb: float             # after all the asks, with the joined stems cached
     answered: dict[str, tuple[int, int]] = field(default_factory=dict)   # kind -> (answered, asked)
+    meaning: MeaningFigures | None = None
 
     @property
     def load_best(self) -> float:
@@ -473,7 +502,7 @@ def timed(run: Callable[[], Any]) -> tuple[float, Any]:
 
 
 def measure(size: int, data: Path, repeat: int, rounds: int, naive_budget: float,
-            profile: bool) -> Figures:
+            profile: bool, meaning: bool) -> Figures:
     knowledge_dir = data / "knowledge"
     questions = json.loads((data / "questions.json").read_text(encoding="utf-8"))
     texts = [q["q"] for q in questions]
@@ -537,7 +566,35 @@ def measure(size: int, data: Path, repeat: int, rounds: int, naive_budget: float
         spent += seconds
     return Figures(size, dict(state.current.knowledge.counts()), loads, min(parses), min(indexes), yaml_s,
                    ask_ms, first_ms, naive_ms, rss_before, rss_after, rss_asked,
-                   {k: (v[0], v[1]) for k, v in answered.items()})
+                   {k: (v[0], v[1]) for k, v in answered.items()},
+                   measure_meaning(index, texts, rounds, data / "vectors", profile) if meaning else None)
+
+
+def measure_meaning(index: Index, texts: list[str], rounds: int, vectors: Path, profile: bool) -> MeaningFigures:
+    embedder = available_embedder()
+    if embedder is None:
+        raise SystemExit("the sentence model is not installed: run with --no-meaning, or `make venv`")
+    rss_before = rss_mb()
+    model_s, _ = timed(lambda: embedder.embed(["laden"]))
+    cold_s, _ = timed(lambda: MeaningIndex(index, embedder, VectorCache(vectors)))
+    warm_s, _ = timed(lambda: MeaningIndex(index, embedder, VectorCache(vectors)))
+    side = Semantic(embedder, VectorCache(vectors))
+    side.index_for(index, wait=True)
+
+    def ask(question: str) -> int:
+        return len(lookup(question, index, limit=5, near=False, semantic=side).results)
+
+    for question in texts:                  # the first pass: stems joined, as for words alone
+        ask(question)
+    ask_ms = []
+    for _ in range(rounds):
+        for question in texts:
+            start = time.perf_counter()
+            ask(question)
+            ask_ms.append((time.perf_counter() - start) * 1000)
+    if profile:
+        report("ask with meaning (handlers.ask.lookup), one pass", lambda: [ask(q) for q in texts])
+    return MeaningFigures(model_s, cold_s, warm_s, ask_ms, rss_mb() - rss_before)
 
 
 def report(title: str, run: Callable[[], Any], top: int = 18) -> None:
@@ -565,12 +622,14 @@ def run_size(size: int, args: argparse.Namespace, material: Material, base: Path
     print(f"{size:>7,}: generated in {seconds:.1f} s; measuring …", file=sys.stderr, flush=True)
     command = [sys.executable, str(Path(__file__).resolve()), "--measure", str(data),
                "--size", str(size), "--repeat", str(args.repeat), "--rounds", str(args.rounds),
-               "--naive-budget", str(args.naive_budget)] + (["--profile"] if args.profile else [])
+               "--naive-budget", str(args.naive_budget)] + (["--profile"] if args.profile else []) \
+        + ([] if args.meaning else ["--no-meaning"])
     child = subprocess.run(command, stdout=subprocess.PIPE, text=True)
     if child.returncode != 0:
         raise SystemExit(f"measuring size {size} failed (exit {child.returncode})")
     raw = json.loads(child.stdout.strip().splitlines()[-1])
     raw["answered"] = {k: tuple(v) for k, v in raw["answered"].items()}
+    raw["meaning"] = MeaningFigures(**raw["meaning"]) if raw["meaning"] else None
     return Figures(**raw)
 
 
@@ -591,6 +650,25 @@ def table(rows: list[Figures]) -> str:
                       f"{naive50:.2f}", f"{naive95:.2f}",
                       f"{naive50 / ask50:.0f}x / {naive95 / ask95:.0f}x",
                       f"{f.rss_mb:.0f}/{f.rss_asked_mb - f.rss_before_mb:.0f}", f"{100 * hits / asked:.0f}%"])
+    out = aligned(head, lines)
+    with_meaning = [f for f in rows if f.meaning]
+    if with_meaning:
+        head = ["with meaning: examples", "model load s", "vectors cold/warm s", "ready (model+warm) s",
+                "ask p50 ms", "ask p95 ms", "/ words p50/p95", "naive / ask p50/p95", "RSS +MB"]
+        lines = []
+        for f in with_meaning:
+            m = f.meaning
+            p50, p95 = percentile(m.ask_ms, 50), percentile(m.ask_ms, 95)
+            lines.append([f"{f.size:,}", f"{m.model_s:.2f}", f"{m.cold_s:.1f}/{m.warm_s:.3f}", f"{m.ready_s:.2f}",
+                          f"{p50:.2f}", f"{p95:.2f}",
+                          f"{p50 / percentile(f.ask_ms, 50):.1f}x / {p95 / percentile(f.ask_ms, 95):.1f}x",
+                          f"{percentile(f.naive_ms, 50) / p50:.0f}x / {percentile(f.naive_ms, 95) / p95:.0f}x",
+                          f"{m.rss_mb:.0f}"])
+        out += "\n\n" + aligned(head, lines)
+    return out
+
+
+def aligned(head: list[str], lines: list[list[str]]) -> str:
     widths = [max(len(h), *(len(line[i]) for line in lines)) for i, h in enumerate(head)]
     out = [" | ".join(h.rjust(w) for h, w in zip(head, widths, strict=True)),
            "-+-".join("-" * w for w in widths)]
@@ -622,6 +700,16 @@ def check_targets(rows: list[Figures]) -> bool:
         (f"load+index {at.load_best:.2f} s <= {TARGET_LOAD_S:g} s "
          f"({at.load_best / at.yaml_s:.2f}x a plain C yaml.load of the same files)", at.load_best <= TARGET_LOAD_S),
     ]
+    if at.meaning:
+        m = at.meaning
+        p95 = percentile(m.ask_ms, 95)
+        naive = min(percentile(at.naive_ms, 50) / percentile(m.ask_ms, 50), percentile(at.naive_ms, 95) / p95)
+        checks += [
+            (f"with meaning: ask p95 {p95:.2f} ms <= {TARGET_MEANING_P95_MS:g} ms", p95 <= TARGET_MEANING_P95_MS),
+            (f"speed-up {naive:.1f}x >= {TARGET_SPEEDUP:g}x", naive >= TARGET_SPEEDUP),
+            (f"model + warm vectors {m.ready_s:.2f} s <= {TARGET_MEANING_READY_S:g} s",
+             m.ready_s <= TARGET_MEANING_READY_S),
+        ]
     print(f"targets at {TARGET_SIZE:,}: " + "; ".join(
         f"{text} {'PASS' if ok else 'FAIL'}" for text, ok in checks))
     return all(ok for _, ok in checks)
@@ -656,6 +744,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="seconds per size for the naive baseline (at least 30 questions)")
     parser.add_argument("--profile", action="store_true",
                         help="cProfile the index build and the searches (to stderr)")
+    parser.add_argument("--no-meaning", dest="meaning", action="store_false",
+                        help="words only: skip the sentence model (its cold embedding takes a minute at 10,000)")
     parser.add_argument("--keep", type=Path, metavar="DIR", help="write the generated data here and keep it")
     parser.add_argument("--measure", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--size", type=int, help=argparse.SUPPRESS)
@@ -663,7 +753,7 @@ def main(argv: list[str] | None = None) -> int:
 
     if args.measure:      # the child: one size, one JSON line
         figures = measure(args.size, args.measure, args.repeat, args.rounds, args.naive_budget,
-                          args.profile)
+                          args.profile, args.meaning)
         print(json.dumps(asdict(figures)))
         return 0
 
