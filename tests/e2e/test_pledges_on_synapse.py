@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
+import sqlite3
+
 from nio import DownloadResponse, RoomMessageFile
 
-from tests.e2e.people import replied_to
+from tests.e2e.people import replied_to, talking_to_bot
 
 
 async def reply_to(person, room, bot_id, text):
@@ -58,3 +61,27 @@ async def test_a_coordinators_export_arrives_as_a_csv_file_in_the_room(bot, pers
     assert isinstance(downloaded, DownloadResponse)
     assert downloaded.body.decode("utf-8-sig").startswith("id,ref,kind,status,text,by,organisation,created")
     assert "kom kijken hoe wij zelf roosteren" in downloaded.body.decode("utf-8-sig")
+
+
+async def test_killed_between_storing_a_pledge_and_replying_it_is_kept_once_and_answered_once(bot, person):
+    # rc_message 0.5/s, burst 3: the fourth reply waits for the rate limit, and the pledge's behind it
+    verbinder, eva, room = await talking_to_bot(bot, person, ratelimited=True)
+    asked = [await eva.send(room, f"!vraag reisgids {n}") for n in range(4)]
+    offer = await eva.send(room, "!breng kom kijken hoe wij zelf roosteren")
+    store = verbinder.workdir / "bot.sqlite3"
+
+    def stored() -> list[tuple]:
+        with sqlite3.connect(f"file:{store}?mode=ro", uri=True) as db:
+            return db.execute("SELECT kind, text FROM pledges").fetchall()
+    await eva.wait_for(lambda: stored(), what="the pledge in the store")
+    verbinder.kill()                                           # stored, its reply not sent
+    assert offer not in [replied_to(n) for n in eva.notices(room, verbinder.user_id)]
+
+    verbinder.start()
+    await eva.wait_notices(room, verbinder.user_id, 5, timeout=60)
+    await asyncio.sleep(2.5)                                   # room for a second reply, were there one
+    answered = [replied_to(n) for n in eva.notices(room, verbinder.user_id)]
+    assert sorted(answered) == sorted([*asked, offer])          # each once
+    [confirmation] = [n for n in eva.notices(room, verbinder.user_id) if replied_to(n) == offer]
+    assert confirmation.body.startswith("Genoteerd als b")
+    assert stored() == [("offer", "kom kijken hoe wij zelf roosteren")]     # kept once
