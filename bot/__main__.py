@@ -301,7 +301,7 @@ def _ask(args: argparse.Namespace) -> int:
         return 2
     questions = (line.strip() for line in _bounded_lines(sys.stdin)) if args.question == "-" else iter([args.question])
     dispatcher = app.dispatcher(Config(), state, fixed_role(Role.MEMBER), shown=args.limit)
-    app.prepare_meaning(state, wait=True)
+    app.prepare_meaning(state.current, wait=True)
     for text in questions:
         if not text:
             continue

@@ -11,6 +11,7 @@ import logging
 import signal
 import sys
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 from importlib import metadata
 from typing import TYPE_CHECKING, Any, Awaitable, Callable
@@ -23,7 +24,7 @@ from bot.core.formatting import simple
 from bot.core.messages import Post
 from bot.knowledge.diff import summary
 from bot.knowledge.loader import KnowledgeError
-from bot.matching.live import LiveKnowledge
+from bot.matching.live import LiveKnowledge, Snapshot
 from bot.matching.meaning import default_semantic
 from bot.matching.pledges import Candidate, fits
 from bot.matching.watch import Reload, Reloader
@@ -51,10 +52,10 @@ def dispatcher(config: Config, live: LiveKnowledge, role_of: RoleOf, clock: Call
     return Dispatcher(Context(config, live, ROUTES, clock, pledges, operations, unanswered, shown=shown), role_of)
 
 
-def prepare_meaning(live: LiveKnowledge, wait: bool = False) -> None:
-    """Start embedding the snapshot's entries (the bot: in the background, answering by words
-    meanwhile; a batch of `ask --json`: waiting, so every line is answered the same way)."""
-    default_semantic().index_for(live.current.index, wait=wait)
+def prepare_meaning(snapshot: Snapshot, wait: bool = False) -> None:
+    """Start embedding the snapshot's entries (the bot at its start: in the background, answering
+    by words meanwhile; a batch of `ask --json` and a reload: waiting, so every answer is by both)."""
+    default_semantic().index_for(snapshot.index, wait=wait)
 
 
 def ask_json(live: LiveKnowledge, text: str, limit: int) -> dict[str, Any]:
@@ -146,7 +147,7 @@ async def _serve(config: Config, knowledge: LiveKnowledge) -> int:
     forgotten = await unanswered.prune(config.keep_unanswered)
     if forgotten:
         log.info("forgot old unanswered questions", extra={"questions": forgotten})
-    reloader = Reloader(knowledge)
+    reloader = Reloader(knowledge, prepare=partial(prepare_meaning, wait=True))
     running = RunningBot(config, knowledge, reloader, pledges)
     bot = MatrixBot(config, SyncState(database.connection),
                     lambda role_of: dispatcher(config, knowledge, role_of, pledges=pledges, operations=running,
@@ -155,8 +156,8 @@ async def _serve(config: Config, knowledge: LiveKnowledge) -> int:
     announcer = Announcer(knowledge, config, Announcements(database.connection), bot.post)
     running.bot, running.announcer = bot, announcer
     keep_alive = KeepAlive(pledges, config, bot.post)
-    reloader.listeners += [_wake(announcer), _tell_admin_room(config, bot), _embed(knowledge)]
-    prepare_meaning(knowledge)
+    reloader.listeners += [_wake(announcer), _tell_admin_room(config, bot)]
+    prepare_meaning(knowledge.current)
 
     def stop() -> None:
         service.notify("STOPPING=1")
@@ -227,13 +228,6 @@ def _wake(announcer: Announcer) -> Callable[[Reload], Awaitable[None]]:
         if result.ok:
             announcer.wake()        # events may have come, moved or gone
     return wake
-
-
-def _embed(live: LiveKnowledge) -> Callable[[Reload], Awaitable[None]]:
-    async def embed(result: Reload) -> None:
-        if result.ok:
-            prepare_meaning(live)          # the new snapshot's vectors, mostly from the disk cache
-    return embed
 
 
 def _tell_admin_room(config: Config, bot: MatrixBot) -> Callable[[Reload], Awaitable[None]]:

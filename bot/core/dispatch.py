@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Awaitable, Callable, Protocol
 
 from bot.config import Config
 from bot.core.dates import utc_now
+from bot.core.foreground import FOREGROUND
 from bot.core.formatting import Code, simple
 from bot.core.language import guess_language
 from bot.core.messages import Message, Reply, Role
@@ -145,6 +146,10 @@ class Dispatcher:
 
     async def dispatch(self, message: Message) -> list[Reply]:
         """The replies for one message; empty when it was not for the bot."""
+        with FOREGROUND.serving():          # background work steps aside meanwhile
+            return await self._dispatch(message)
+
+    async def _dispatch(self, message: Message) -> list[Reply]:
         picked = self._pick(message)
         if picked is None:
             return []

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -33,13 +34,16 @@ class LiveKnowledge:
         """The knowledge in `directory`, or KnowledgeError listing every problem."""
         return cls(directory, _load(directory))
 
-    def reload(self) -> list[Problem]:
-        """Every problem found; an empty list means the new knowledge is live."""
+    def reload(self, prepare: Callable[[Snapshot], None] | None = None) -> list[Problem]:
+        """Every problem found; an empty list means the new knowledge is live. `prepare` readies
+        a valid snapshot before it goes live (its vectors), so answers change all at once."""
         try:
             loaded = _load(self.directory)
         except KnowledgeError as exc:
             log.warning("knowledge reload rejected", extra={"problems": len(exc.problems)})
             return exc.problems
+        if prepare is not None:
+            prepare(loaded)
         self.current = loaded
         log.info("knowledge reloaded", extra=loaded.knowledge.counts())
         return []

@@ -24,6 +24,7 @@ from weakref import WeakKeyDictionary
 
 import numpy as np
 
+from bot.core.foreground import FOREGROUND
 from bot.matching.index import Index, Kind
 from bot.matching.semantic import Embedder, available_embedder
 from bot.matching.vectors import VectorCache
@@ -181,8 +182,8 @@ def default_semantic() -> Semantic:
 
 
 def _background(work: Callable[[], None]) -> None:
-    # a daemon: a minute of embedding must not hold up the bot's shutdown
-    threading.Thread(target=work, name="meaning", daemon=True).start()
+    # a daemon: a minute of embedding must not hold up the bot's shutdown; yielding: nor anyone's question
+    threading.Thread(target=FOREGROUND.yielding, args=(work,), name="meaning", daemon=True).start()
 
 
 def _items(index: Index, number: int, label: str) -> tuple[str, ...]:

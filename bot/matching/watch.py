@@ -2,8 +2,9 @@
 
 Modification times are checked every few seconds; a file must be unchanged for
 SETTLE seconds before the directory is read, so an editor's half-written save
-is never loaded. The whole directory is validated off the event loop; when it
-is valid, knowledge and index are swapped at once, else nothing changes and
+is never loaded. The whole directory is validated off the event loop, stepping
+aside while a message is handled (bot/core/foreground.py); when it is valid,
+knowledge, index and vectors are swapped at once, else nothing changes and
 the bot keeps answering from the last good knowledge. Either way the result
 goes to whoever listens (the admin room, the admin who asked).
 """
@@ -12,22 +13,21 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import sys
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
 from bot.core.dates import utc_now
+from bot.core.foreground import FOREGROUND
 from bot.knowledge.diff import Change, changes
 from bot.knowledge.yaml_lines import Problem
-from bot.matching.live import LiveKnowledge
+from bot.matching.live import LiveKnowledge, Snapshot
 
 log = logging.getLogger(__name__)
 
 CHECK_EVERY = 2.0     # seconds between looks at the files' modification times
 SETTLE = 2.0          # a file must be this long unchanged before it is read
-YIELD_EVERY = 0.0005  # seconds a reloading thread may hold the interpreter at a time (default 0.005)
 
 
 @dataclass(frozen=True)
@@ -53,23 +53,13 @@ def signature(directory: Path) -> Signature:
         return ()
 
 
-def _reload_yielding(live: LiveKnowledge) -> list[Problem]:
-    """The reload, handing the interpreter back often: a thread that holds the GIL for the
-    default 5 ms at a time makes every question meanwhile wait several of those."""
-    interval = sys.getswitchinterval()
-    sys.setswitchinterval(YIELD_EVERY)
-    try:
-        return live.reload()
-    finally:
-        sys.setswitchinterval(interval)
-
-
 class Reloader:
     """Reloads on demand (`!herlaad`) and when the files change; one reload at a time."""
 
     def __init__(self, live: LiveKnowledge, listeners: list[Callable[[Reload], Awaitable[None]]] | None = None, *,
-                 clock: Callable[[], datetime] = utc_now) -> None:
-        self.live, self.clock = live, clock
+                 clock: Callable[[], datetime] = utc_now, prepare: Callable[[Snapshot], None] | None = None) -> None:
+        """`prepare`: readies a valid snapshot (in the reload's thread) before it goes live."""
+        self.live, self.clock, self.prepare = live, clock, prepare
         self.listeners = listeners if listeners is not None else []
         self.last: Reload | None = None
         self._lock = asyncio.Lock()
@@ -80,7 +70,7 @@ class Reloader:
         async with self._lock:
             seen = signature(self.live.directory)
             before = self.live.current.knowledge
-            problems = await asyncio.to_thread(_reload_yielding, self.live)
+            problems = await asyncio.to_thread(FOREGROUND.yielding, lambda: self.live.reload(self.prepare))
             self._loaded = seen
             result = Reload(self.clock(), problems, {} if problems else changes(before, self.live.current.knowledge))
             self.last = result
