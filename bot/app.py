@@ -30,9 +30,11 @@ from bot.matching.pledges import Candidate, fits
 from bot.matching.watch import Reload, Reloader
 from bot.scheduler.announcer import Announcer, due_given
 from bot.scheduler.due import Due
+from bot.scheduler.digest import GapsDigest
 from bot.scheduler.keep_alive import KeepAlive
 from bot.store.announcements import Announcements
 from bot.store.database import Database, StoreError
+from bot.store.digests import Digests
 from bot.store.pledges import KINDS, Pledges
 from bot.store.sync_state import SyncState
 from bot.store.unanswered import UnansweredQuestions
@@ -137,8 +139,12 @@ async def _serve(config: Config, knowledge: LiveKnowledge) -> int:
     def ready() -> None:
         """The first sync is handled: rooms are known, so the bot's own posts can go out."""
         service.notify("READY=1")
-        for name, loop_ in (("announcer", announcer.run), ("keep-alive", keep_alive.run),
-                            ("knowledge-watch", reloader.watch)):
+        loops = [("announcer", announcer.run), ("keep-alive", keep_alive.run), ("knowledge-watch", reloader.watch)]
+        if config.gaps_digest and config.admin_room:
+            loops.append(("gaps-digest", GapsDigest(unanswered, Digests(database.connection), config, bot.post).run))
+        elif config.gaps_digest:
+            log.warning("gaps.digest is on, but network.admin_room is not set: no digest is sent")
+        for name, loop_ in loops:
             background.append(asyncio.create_task(loop_(), name=name))
             background[-1].add_done_callback(_report_crash)
 

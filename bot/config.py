@@ -64,6 +64,7 @@ class Config:
     english_rooms: tuple[str, ...] = ()      # rooms (ids or aliases) whose announcements are in English
     ask_open_after: Lead = Lead(8, "w")      # an open pledge this old: its author is asked whether it still stands
     keep_unanswered: timedelta = timedelta(weeks=26)   # unanswered questions (knowledge gaps) are kept this long
+    gaps_digest: bool = False                # on the first of each month, last month's gaps to the admin room
     log_level: str = "INFO"
 
 
@@ -99,7 +100,7 @@ _SCHEMA: dict[str, dict[str, tuple[str, Callable[[Any], Any]]]] = {
     },
     "events": {"announce": ("announce", durations), "english_rooms": ("english_rooms", texts)},
     "pledges": {"ask_open_after": ("ask_open_after", lead)},
-    "gaps": {"keep": ("keep_unanswered", lambda value: lead(value).length)},
+    "gaps": {"keep": ("keep_unanswered", lambda value: lead(value).length), "digest": ("gaps_digest", yes_no)},
 }
 _REQUIRED_FOR_MATRIX = ("homeserver", "user_id", "password")
 

@@ -5,20 +5,18 @@ from __future__ import annotations
 from datetime import timedelta
 
 from bot.core.dispatch import Context, Request, Route
-from bot.core.formatting import Bold, ReplyBuilder, simple
+from bot.core.formatting import simple
 from bot.core.messages import Reply, Role
 from bot.matching.gaps import gaps
+from bot.scheduler.texts import gaps_report
 
 PERIOD_DAYS = 30
-SHOWN = 10
 
 _T = {
     "nl": {"title": "Onbeantwoorde vragen van de laatste {} dagen", "none": "Geen onbeantwoorde vragen in de laatste {} dagen.",
-           "times": "{}×", "also": " (ook: {})", "unavailable": "Dat kan alleen in de draaiende bot, niet hier.",
-           "hint": "Misschien een praktijkvoorbeeld of contactpersoon om toe te voegen."},
+           "unavailable": "Dat kan alleen in de draaiende bot, niet hier."},
     "en": {"title": "Unanswered questions of the last {} days", "none": "No unanswered questions in the last {} days.",
-           "times": "{}×", "also": " (also: {})", "unavailable": "That works in the running bot only, not here.",
-           "hint": "Perhaps a practice example or contact to add."},
+           "unavailable": "That works in the running bot only, not here."},
 }
 
 
@@ -31,12 +29,7 @@ async def handle(request: Request, context: Context) -> list[Reply]:
     found = gaps(q.topic for q in asked)
     if not found:
         return [simple(t["none"].format(days))]
-    rows = []
-    for gap in found[:SHOWN]:
-        others = [w for w, _ in gap.wordings.most_common(4) if w != gap.topic][:3]
-        rows.append([[Bold(gap.topic), f" — {t['times'].format(gap.asked)}",
-                      t["also"].format(", ".join(others)) if others else ""]])
-    return [ReplyBuilder().para(Bold(t["title"].format(days))).items(rows, numbered=True).para(t["hint"]).build()]
+    return [gaps_report(found, t["title"].format(days), request.lang)]
 
 
 ROUTE = Route(

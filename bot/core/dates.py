@@ -27,6 +27,19 @@ def day(moment: datetime, lang: str, year: bool = False) -> str:
     return f"{text} {local.year}" if year else text
 
 
+def month(moment: datetime, lang: str) -> str:
+    """"november 2026": the month `moment` falls in, in Amsterdam time."""
+    local = moment.astimezone(NETWORK_TZ)
+    return f"{_MONTHS[lang][local.month - 1]} {local.year}"
+
+
+def month_start(moment: datetime, months_later: int = 0) -> datetime:
+    """00:00 Amsterdam time on the first of the month `moment` falls in, or of one `months_later` (may be < 0)."""
+    local = moment.astimezone(NETWORK_TZ)
+    number = local.year * 12 + local.month - 1 + months_later
+    return datetime(number // 12, number % 12 + 1, 1, tzinfo=NETWORK_TZ)
+
+
 def clock(moment: datetime) -> str:
     return moment.astimezone(NETWORK_TZ).strftime("%H:%M")
 

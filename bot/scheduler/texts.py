@@ -1,4 +1,4 @@
-"""How an event reads in chat, for the agenda and the announcements alike."""
+"""How events and knowledge gaps read in chat, for the commands and the scheduled posts alike."""
 
 from __future__ import annotations
 
@@ -9,6 +9,9 @@ from bot.core.dates import NETWORK_TZ, span
 from bot.core.formatting import Bold, Code, Link, Piece, ReplyBuilder
 from bot.core.messages import Reply
 from bot.knowledge.model import Event, Knowledge
+from bot.matching.gaps import Gap
+
+SHOWN_GAPS = 10     # the most asked; the rest are the long tail
 
 _T = {
     "nl": {"for": "Voor: ", "everyone": "iedereen", "cancelled": "AFGELAST: ", "today": "Vandaag",
@@ -74,3 +77,20 @@ def _told(before: dict[str, Any], lang: str) -> str:
     end = datetime.fromisoformat(before["end"]) if before.get("end") else None
     when = span(datetime.fromisoformat(before["start"]), end, before.get("all_day", False), lang)
     return when + (f", {before['location']}" if before.get("location") else "")
+
+
+_GAPS = {
+    "nl": {"times": "{}×", "also": " (ook: {})", "hint": "Misschien een praktijkvoorbeeld of contactpersoon om toe te voegen."},
+    "en": {"times": "{}×", "also": " (also: {})", "hint": "Perhaps a practice example or contact to add."},
+}
+
+
+def gaps_report(found: list[Gap], title: str, lang: str) -> Reply:
+    """The most asked unanswered topics, each with how often and its other wordings, under `title`."""
+    t = _GAPS[lang]
+    rows = []
+    for gap in found[:SHOWN_GAPS]:
+        others = [w for w, _ in gap.wordings.most_common(4) if w != gap.topic][:3]
+        rows.append([[Bold(gap.topic), f" — {t['times'].format(gap.asked)}",
+                      t["also"].format(", ".join(others)) if others else ""]])
+    return ReplyBuilder().para(Bold(title)).items(rows, numbered=True).para(t["hint"]).build()

@@ -78,6 +78,13 @@ MIGRATIONS: tuple[Migration, ...] = (
     );
     CREATE INDEX unanswered_by_time ON unanswered (asked_at);
     """),
+    Migration(6, "digests: the monthly report of knowledge gaps, once per month", """
+    CREATE TABLE digests (
+        period TEXT PRIMARY KEY,
+        room TEXT NOT NULL,
+        sent_at REAL NOT NULL
+    );
+    """),
 )
 NEWEST = MIGRATIONS[-1].version
 

@@ -27,9 +27,11 @@ class UnansweredQuestions(Repository):
         await self._write("INSERT INTO unanswered (topic, lang, room, asked_at) VALUES (?, ?, ?, ?)",
                           topic[:MAX_TOPIC], lang, room, self._clock())
 
-    async def since(self, moment: datetime) -> list[Unanswered]:
-        rows = await self._fetchall("SELECT topic, lang, room, asked_at FROM unanswered WHERE asked_at >= ?"
-                                    " ORDER BY asked_at", moment.timestamp())
+    async def since(self, moment: datetime, until: datetime | None = None) -> list[Unanswered]:
+        """What was asked from `moment` on (and before `until`), oldest first."""
+        end = until.timestamp() if until is not None else float("inf")
+        rows = await self._fetchall("SELECT topic, lang, room, asked_at FROM unanswered"
+                                    " WHERE asked_at >= ? AND asked_at < ? ORDER BY asked_at", moment.timestamp(), end)
         return [Unanswered(topic, lang, room, datetime.fromtimestamp(at, timezone.utc))
                 for topic, lang, room, at in rows]
 
