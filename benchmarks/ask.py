@@ -544,12 +544,7 @@ def measure(size: int, data: Path, repeat: int, rounds: int, naive_budget: float
         first_ms.append(seconds * 1000)
         counts[0] += found > 0
         counts[1] += 1
-    ask_ms = []
-    for _ in range(rounds):
-        for question in texts:
-            start = time.perf_counter()
-            ask(question)
-            ask_ms.append((time.perf_counter() - start) * 1000)
+    ask_ms = timed_rounds(ask, texts, rounds)
     rss_asked = rss_mb()
     if profile:
         report("ask (parse_topic + search), one pass", lambda: [ask(q) for q in texts])
@@ -586,15 +581,21 @@ def measure_meaning(index: Index, texts: list[str], rounds: int, vectors: Path, 
 
     for question in texts:                  # the first pass: stems joined, as for words alone
         ask(question)
-    ask_ms = []
+    ask_ms = timed_rounds(ask, texts, rounds)
+    if profile:
+        report("ask with meaning (handlers.ask.lookup), one pass", lambda: [ask(q) for q in texts])
+    return MeaningFigures(model_s, cold_s, warm_s, ask_ms, rss_mb() - rss_before)
+
+
+def timed_rounds(ask: Callable[[str], Any], texts: list[str], rounds: int) -> list[float]:
+    """ms per question, over `rounds` passes of all of them."""
+    times = []
     for _ in range(rounds):
         for question in texts:
             start = time.perf_counter()
             ask(question)
-            ask_ms.append((time.perf_counter() - start) * 1000)
-    if profile:
-        report("ask with meaning (handlers.ask.lookup), one pass", lambda: [ask(q) for q in texts])
-    return MeaningFigures(model_s, cold_s, warm_s, ask_ms, rss_mb() - rss_before)
+            times.append((time.perf_counter() - start) * 1000)
+    return times
 
 
 def report(title: str, run: Callable[[], Any], top: int = 18) -> None:
