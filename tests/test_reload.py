@@ -106,3 +106,18 @@ async def test_the_watcher_reloads_a_saved_edit_and_never_a_half_written_one(set
         task.cancel()
     assert [r.ok for r in seen] == [True]
     assert "nieuwe-collega" in reloader.live.current.knowledge.contacts
+
+
+async def test_a_reload_readies_the_new_snapshot_before_it_goes_live(knowledge: Path):
+    live = LiveKnowledge.load(knowledge)
+    old, seen = live.current, []
+
+    def prepare(snapshot) -> None:        # the bot makes the vectors here: words and meaning swap together
+        seen.append((snapshot, live.current))
+
+    add_contact(knowledge)
+    result = await Reloader(live, prepare=prepare).reload()
+    assert result.ok
+    [(prepared, live_meanwhile)] = seen
+    assert live_meanwhile is old and live.current is prepared
+    assert "nieuwe-collega" in prepared.knowledge.contacts
