@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from bot.matching.live import LiveKnowledge
+from bot.matching.meaning import Semantic
+from handlers.ask import lookup
+
 
 async def test_natural_dutch_question_in_a_room_gets_people_and_examples(chat):
     [reply] = await chat.say("Hoi allemaal, wie heeft ervaring met addendumafspraken met het zorgkantoor?")
@@ -158,3 +162,14 @@ async def test_a_slip_in_the_question_word_still_asks_the_topic(chat):
     [english] = await chat.say("Who has experiance with supervisory boards?")
     assert english.text.startswith("On supervisory boards I found:")
     assert await chat.say("Ik heb een kermis bezocht met iemand") == []   # a near-word alone is chatter
+
+
+
+def test_a_place_alone_names_where_not_what(tmp_path):
+    (tmp_path / "organisations.yaml").write_text(
+        "organisations:\n  - id: ijsselhof\n    name: IJsselhof\n    kind: zorgaanbieder\n    region: Zwolle\n"
+        "  - id: dalzicht\n    name: Dalzicht\n    kind: zorgaanbieder\n    region: Utrecht\n", encoding="utf-8")
+    index = LiveKnowledge.load(tmp_path).current.index
+    assert [r.id for r in lookup("Zwolle", index, semantic=Semantic(None)).results] == ["ijsselhof"]   # who is there
+    train = lookup("Hoe laat gaat de laatste trein van Utrecht naar Zwolle?", index, semantic=Semantic(None))
+    assert train.results == []                         # the places are not what is asked
