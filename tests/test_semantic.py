@@ -11,9 +11,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from bot.matching import hybrid
 from bot.matching import semantic as semantic_module
 from bot.matching.hybrid import fuse
-from bot.matching.meaning import MeaningIndex, Semantic
+from bot.matching.index import Kind
+from bot.matching.meaning import Hit, MeaningIndex, Semantic
 from bot.matching.semantic import UseEmbedder, available_embedder
 from bot.matching.vectors import VectorCache
 from handlers.ask import lookup
@@ -143,3 +145,23 @@ def test_a_paraphrase_finds_its_example_only_by_meaning(sample_state, tmp_path: 
 def test_fusion_rewards_agreement_and_keeps_the_first_rankings_order_on_ties():
     assert fuse([["a", "b", "c"], ["c", "x"]]) == ["c", "a", "b", "x"]
     assert fuse([["a", "b"], ["b", "a"]]) == ["a", "b"]
+
+
+class FixedMeaning:
+    """A meaning side that always finds the same one entry, as close as told."""
+
+    def __init__(self, kind: Kind, id_: str, cosine: float) -> None:
+        self.hit = Hit(kind, id_, cosine, own=True)
+
+    def search(self, text: str, limit: int) -> list[Hit]:
+        return [self.hit]
+
+
+def test_when_words_find_only_a_sliver_the_meaning_leads(sample_state):
+    index = sample_state.current.index
+    story = ("Onze bewoners mogen nooit zelf naar buiten en de deur zit altijd op slot bij ons in het huis")
+    assert index.search(story, limit=1)[0].score < hybrid.WEAK           # words found little of it
+    close = FixedMeaning(Kind.EXAMPLE, "topaz-addendum", (hybrid.WEAK_GATE + hybrid.GATE) / 2)
+    assert hybrid.search(index, close, story, 5)[0].id == "topaz-addendum"
+    # where words found the question well, a hit below the gate does not push in
+    assert "topaz-addendum" not in [r.id for r in hybrid.search(index, close, "CQ-index", 5)]
