@@ -81,7 +81,7 @@ def lookup(text: str, index: Index, lang: str | None = None, limit: int = LOOKED
     if not question.topic:
         return Lookup(question, [], [])
     meaning = (semantic or default_semantic()).index_for(index)
-    results = hybrid.search(index, meaning, question.topic, limit)
+    results = hybrid.search(index, meaning, question.topic, limit, question.lang)
     misses = index.search(question.topic, limit=10, threshold=1.0) if near and not results else []
     return Lookup(question, results, misses)
 

@@ -165,3 +165,11 @@ def test_when_words_find_only_a_sliver_the_meaning_leads(sample_state):
     assert hybrid.search(index, close, story, 5)[0].id == "topaz-addendum"
     # where words found the question well, a hit below the gate does not push in
     assert "topaz-addendum" not in [r.id for r in hybrid.search(index, close, "CQ-index", 5)]
+
+
+def test_when_words_find_nothing_a_dutch_question_needs_a_surer_model_than_an_english_one(sample_state):
+    index = sample_state.current.index
+    between = FixedMeaning(Kind.EXAMPLE, "topaz-addendum", (hybrid.ALONE_GATE["nl"] + hybrid.ALONE_GATE["en"]) / 2)
+    assert index.search("paardrijden", limit=1) == []             # words know nothing of it
+    assert [r.id for r in hybrid.search(index, between, "paardrijden", 5, "en")] == ["topaz-addendum"]
+    assert hybrid.search(index, between, "paardrijden", 5, "nl") == []

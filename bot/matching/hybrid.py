@@ -30,6 +30,10 @@ NEAR = 1.0              # ... at this near-zero threshold
 MODEL_DEPTH = 3         # the model's ranks taken in
 FUSION_K = 60           # reciprocal-rank constant (the usual 60: ranks matter, not raw scores)
 GATE = 0.30             # a hit of the model alone needs this cosine (no no-match question reached it)
+# When words found nothing at all: the knowledge is Dutch, so for a Dutch question that is itself strong
+# evidence of no good match, and the model must be surer to overrule it; an English question's words
+# mostly cannot meet Dutch text, so there the model is the main reader.
+ALONE_GATE = {"nl": 0.45, "en": GATE}
 WEAK = 20.0             # words whose best entry scores below this found a sliver of the question ...
 WEAK_GATE = 0.20        # ... then the model's ranking leads, its own hits from this cosine
 SHOWN_TOPIC = 60        # a meaning reason quotes at most this much of the topic
@@ -47,14 +51,14 @@ def fuse(rankings: Iterable[Sequence[Key]], k: float = FUSION_K) -> list[Key]:
     return sorted(score, key=lambda key: -score[key])      # stable: first seen first
 
 
-def search(index: Index, meaning: MeaningIndex | None, topic: str, limit: int) -> list[Result]:
-    """The entries that fit `topic`, best first; by words alone when `meaning` is None."""
+def search(index: Index, meaning: MeaningIndex | None, topic: str, limit: int, lang: str = "nl") -> list[Result]:
+    """The entries that fit `topic` (asked in `lang`), best first; by words alone when `meaning` is None."""
     found = index.search(topic, limit=limit)
     if meaning is None:
         return found
     hits = meaning.search(topic, MODEL_DEPTH)
     if not found:
-        return [_result(hit, topic) for hit in hits if hit.cosine >= GATE][:limit]
+        return [_result(hit, topic) for hit in hits if hit.cosine >= ALONE_GATE.get(lang, GATE)][:limit]
     lexical = {(r.kind, r.id): r for r in index.search(topic, limit=LEXICAL_DEPTH, threshold=NEAR)}
     weak = found[0].score < WEAK
     close = {(h.kind, h.id): h for h in hits if (h.kind, h.id) in lexical or h.cosine >= (WEAK_GATE if weak else GATE)}
