@@ -173,3 +173,10 @@ def test_a_place_alone_names_where_not_what(tmp_path):
     assert [r.id for r in lookup("Zwolle", index, semantic=Semantic(None)).results] == ["ijsselhof"]   # who is there
     train = lookup("Hoe laat gaat de laatste trein van Utrecht naar Zwolle?", index, semantic=Semantic(None))
     assert train.results == []                         # the places are not what is asked
+
+
+async def test_a_compound_is_about_its_known_first_part_not_a_known_last_one(chat):
+    [solar] = await chat.say("!vraag zonnepanelen")          # a kind of panel, not the kwaliteitspanel
+    assert "Ik vond niemand" in solar.text
+    [office] = await chat.say("!vraag zorgkantoormedewerkers")       # about the zorgkantoor
+    assert "Ik vond niemand" not in office.text

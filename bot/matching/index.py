@@ -462,10 +462,12 @@ class Index:
             known = [part for part in (modifier, head) if stem(part) in self._lexicon]
             if len(known) == 2:
                 splits.append((2, min(len(modifier), len(head)), modifier, head))
-            elif known and len(known[0]) >= MIN_PART + 2:
+            elif known == [modifier] and len(modifier) >= MIN_PART + 2:
                 # One known part, one everyday word: "observatietrajecten" is
                 # about observatie. Not when the known part is the vaguer one,
-                # or "mondzorg" would be about all zorg.
+                # or "mondzorg" would be about all zorg; nor when it is the
+                # last: the first part says which kind, so "zonnepanelen" are
+                # another kind of panel than the kwaliteitspanel.
                 other = head if known[0] == modifier else modifier
                 if is_common(other) and specificity(known[0]) > specificity(other):
                     splits.append((1, len(known[0]), known[0], ""))
