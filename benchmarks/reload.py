@@ -20,7 +20,6 @@ import argparse
 import asyncio
 import os
 import statistics
-from functools import partial
 import sys
 import tempfile
 import time
@@ -68,7 +67,7 @@ async def measure(directory: Path, questions: list[str]) -> tuple[list[float], l
     app.prepare_meaning(live.current, wait=True)                  # the first, cold embedding: not timed
     await timed_asks(dispatcher, questions)                       # warm: stems joined
     usual = await timed_asks(dispatcher, questions)
-    reloader = Reloader(live, prepare=partial(app.prepare_meaning, wait=True))
+    reloader = Reloader(live, prepare=app.reload_vectors)
     started = time.perf_counter()
     reloading = asyncio.ensure_future(reloader.reload())
     during = await timed_asks(dispatcher, questions, until=reloading)

@@ -11,7 +11,6 @@ import logging
 import signal
 import sys
 from datetime import datetime
-from functools import partial
 from pathlib import Path
 from importlib import metadata
 from typing import TYPE_CHECKING, Any, Awaitable, Callable
@@ -45,6 +44,7 @@ if TYPE_CHECKING:
     from bot.transport.matrix.bot import MatrixBot
 
 log = logging.getLogger("bot")
+RELOAD_WAIT = 20.0      # seconds a reload waits for the new knowledge's vectors before it goes live anyway
 
 
 def dispatcher(config: Config, live: LiveKnowledge, role_of: RoleOf, clock: Callable[[], datetime] = utc_now,
@@ -56,8 +56,18 @@ def dispatcher(config: Config, live: LiveKnowledge, role_of: RoleOf, clock: Call
 
 def prepare_meaning(snapshot: Snapshot, wait: bool = False) -> None:
     """Start embedding the snapshot's entries (the bot at its start: in the background, answering
-    by words meanwhile; a batch of `ask --json` and a reload: waiting, so every answer is by both)."""
+    by words meanwhile; a batch of `ask --json`: waiting, so every answer is by both)."""
     default_semantic().index_for(snapshot.index, wait=wait)
+
+
+def reload_vectors(snapshot: Snapshot) -> None:
+    """A reloaded snapshot's vectors before it goes live, so words and meaning change together;
+    mostly read from the disk cache. Not longer than RELOAD_WAIT: embedding a whole network
+    anew takes a minute, and an admin's edit must not wait that long to answer."""
+    side = default_semantic()
+    if side.index_for(snapshot.index, wait=True, timeout=RELOAD_WAIT) is None and side.enabled:
+        log.warning("the reloaded knowledge answers by words until its vectors are ready",
+                    extra={"waited_s": RELOAD_WAIT})
 
 
 def ask_json(live: LiveKnowledge, text: str, limit: int) -> dict[str, Any]:
@@ -153,7 +163,7 @@ async def _serve(config: Config, knowledge: LiveKnowledge) -> int:
     forgotten = await unanswered.prune(config.keep_unanswered)
     if forgotten:
         log.info("forgot old unanswered questions", extra={"questions": forgotten})
-    reloader = Reloader(knowledge, prepare=partial(prepare_meaning, wait=True))
+    reloader = Reloader(knowledge, prepare=reload_vectors)
     running = RunningBot(config, knowledge, reloader, pledges)
     bot = MatrixBot(config, SyncState(database.connection),
                     lambda role_of: dispatcher(config, knowledge, role_of, pledges=pledges, operations=running,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import shutil
+import threading
 from pathlib import Path
 
 import pytest
@@ -13,10 +14,13 @@ from bot.config import Config
 from bot.core.roles import role_from_config
 from bot.matching import watch
 from bot.matching.live import LiveKnowledge
+from bot.matching.meaning import Semantic
+from bot.matching.vectors import VectorCache
 from bot.matching.watch import Reloader
 from bot.store.database import Database
 from bot.store.pledges import Pledges
 from tests.conftest import SAMPLE, Chat
+from tests.test_semantic import StubEmbedder
 
 CONFIG = Config(admins=("@boss:example.org",), coordinators=("@coco:example.org",), allowed_servers=("example.org",))
 NEW_CONTACT = """
@@ -121,3 +125,23 @@ async def test_a_reload_readies_the_new_snapshot_before_it_goes_live(knowledge: 
     [(prepared, live_meanwhile)] = seen
     assert live_meanwhile is old and live.current is prepared
     assert "nieuwe-collega" in prepared.knowledge.contacts
+
+
+async def test_vectors_that_take_too_long_do_not_hold_the_reload(knowledge: Path, tmp_path: Path, monkeypatch, caplog):
+    release = threading.Event()
+
+    class Slow(StubEmbedder):          # a whole network embedded anew: a minute
+        def embed(self, texts):
+            release.wait(30)
+            return super().embed(texts)
+
+    monkeypatch.setattr(app, "default_semantic", lambda side=Semantic(Slow(), VectorCache(tmp_path)): side)
+    monkeypatch.setattr(app, "RELOAD_WAIT", 0.2)
+    live = LiveKnowledge.load(knowledge)
+    add_contact(knowledge)
+    try:
+        result = await Reloader(live, prepare=app.reload_vectors).reload()
+    finally:
+        release.set()
+    assert result.ok and "nieuwe-collega" in live.current.knowledge.contacts      # live, by words for now
+    assert "answers by words until its vectors are ready" in caplog.text

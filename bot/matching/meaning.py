@@ -105,6 +105,11 @@ class Semantic:
         self._builds: WeakKeyDictionary[Index, _Build] = WeakKeyDictionary()
         self._recent: OrderedDict[str, np.ndarray] = OrderedDict()
 
+    @property
+    def enabled(self) -> bool:
+        """Whether there is a model (loaded or still loading) to match by meaning."""
+        return self._embedder is not None
+
     def model(self, wait: bool = False) -> Embedder | None:
         """The embedder once loaded; the first call starts loading it."""
         if self._embedder is None:
@@ -117,8 +122,8 @@ class Semantic:
             self._loaded.wait()
         return self._embedder if self._loaded.is_set() else None
 
-    def index_for(self, index: Index, wait: bool = False) -> MeaningIndex | None:
-        """The vectors of `index`'s entries; the first call starts building them."""
+    def index_for(self, index: Index, wait: bool = False, timeout: float | None = None) -> MeaningIndex | None:
+        """The vectors of `index`'s entries; the first call starts building them (`wait`: for at most `timeout` s)."""
         if self._embedder is None:
             return None
         with self._lock:
@@ -127,7 +132,7 @@ class Semantic:
                 build = self._builds[index] = _Build()
                 _background(lambda: build.run(index, self))
         if wait:
-            build.done.wait()
+            build.done.wait(timeout)
         return build.result
 
     def vectors(self, texts: Sequence[str]) -> np.ndarray | None:
