@@ -7,8 +7,8 @@ dispatcher marks the time a message is handled (`serving`), and background
 work run through `yielding` waits while that lasts: a profile hook on its own
 thread looks every few hundred calls, so it needs no pause points written into
 the loader, and the interpreter switches threads ten times as often meanwhile,
-so a message's first wait is short too. It never waits long at a time, so a stream of questions slows a
-reload down but cannot stop it.
+so a message's first wait is short too. It never waits long at a time, so a
+stream of questions slows a reload down but cannot stop it.
 """
 
 from __future__ import annotations
@@ -46,10 +46,6 @@ class Foreground:
                 self._serving -= 1
                 if not self._serving:
                     self._idle.notify_all()
-
-    @property
-    def busy(self) -> bool:
-        return self._serving > 0
 
     def step_aside(self, longest: float = LONGEST_WAIT) -> None:
         """Wait (without holding the interpreter) until no message is handled, or `longest` seconds."""
