@@ -46,8 +46,9 @@ DEPTH_BASE = 0.85           # the share of its coverage an entry with one piece 
 DEPTH_POOL = 30             # ... weighed for this many of the best-covering entries
 CONTEXT_FIELDS = frozenset({"role", "organisation", "theme", "contact", "region"})   # they place an entry ...
 CONTEXT_SIGNAL = 0.5        # ... and count as half a piece of evidence, once per field
-PLACE_ALONE = 50.0          # a place says where, not what: matched by its region alone, an entry fits only
-                            # when the place is most of the question ("Zwolle", not "de trein naar Zwolle")
+PLACE_FIELD = "region"      # a place says where, not what: matched by it alone, an entry fits only
+PLACE_ALONE = 50.0          # ... from this score, when the place is most of the question ("Zwolle", not
+                            # "de trein naar Zwolle")
 SHOWN_ITEM = 60             # a longer item (a summary) is shown as its matching word
 
 PERSON_FIELDS = ("name", "contact")     # never "repair" a question word into someone's name
@@ -291,7 +292,7 @@ class Index:
                 totals[number] += concept.idf * value
         scores = {number: 100.0 * total / weight_sum for number, total in totals.items()}   # shown at most 100
         results = [self._result(ranked, concepts) for ranked in self._rank(scores, threshold, limit, concepts)]
-        return [r for r in results if r.score >= PLACE_ALONE or any(reason.field != "region" for reason in r.why)]
+        return [r for r in results if r.score >= PLACE_ALONE or any(reason.field != PLACE_FIELD for reason in r.why)]
 
     def _strong(self, concept: _Concept) -> set[int]:
         """Entries matching the concept well (value >= STRONG): its document frequency."""

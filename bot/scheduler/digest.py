@@ -40,9 +40,9 @@ class GapsDigest:
 
     async def run(self) -> None:
         while True:
-            sent = await self.send_due(self.clock())
+            settled = await self.send_due(self.clock())
             now = self.clock()
-            until = min(next_moment(now), now + (LONGEST_SLEEP if sent else RETRY))
+            until = min(next_moment(now), now + (LONGEST_SLEEP if settled else RETRY))
             await asyncio.sleep(max(0.0, (until - self.clock()).total_seconds()))
 
     async def send_due(self, now: datetime) -> bool:
