@@ -105,10 +105,12 @@ async def pledge_matches(live: LiveKnowledge, store: Path, limit: int) -> list[d
     by_kind = {kind: tuple(Candidate(p.id, p.text, p.organisation) for p in listed if p.kind == kind)
                for kind in KINDS}
     refs = {p.id: p.ref for p in listed}
+    semantic = default_semantic()
+    semantic.model(wait=True)             # a batch: the model is worth its second to load
     lines = []
     for pledge in sorted(listed, key=lambda p: p.number):
         others = by_kind["offer" if pledge.kind == "need" else "need"]
-        found = fits(pledge.text, others, knowledge, limit)
+        found = fits(pledge.text, others, knowledge, limit, rivals=by_kind[pledge.kind], semantic=semantic)
         lines.append({"id": pledge.id, "ref": pledge.ref, "kind": pledge.kind, "text": pledge.text,
                       "matches": [{"id": fit.id, "ref": refs[fit.id], "score": round(fit.score, 1),
                                    "why": list(fit.why)} for fit in found]})

@@ -241,7 +241,7 @@ def _person(result: Result, examples: tuple[str, ...], knowledge: Knowledge, lan
 
 def _unsaid(reasons: tuple[Reason, ...], lang: str, said: set[str]) -> str:
     """The reasons not yet given in this reply: the third "keyword 'zorgkantoren'" tells nothing."""
-    fresh = [text for text in _reason_texts(reasons, lang) if text not in said]
+    fresh = [text for text in reason_texts(reasons, lang) if text not in said]
     said.update(fresh)
     return "; ".join(fresh)
 
@@ -298,17 +298,20 @@ def _organisation(result: Result, knowledge: Knowledge, lang: str) -> list[list[
     return [head]
 
 
-def _reason_texts(reasons: tuple[Reason, ...], lang: str) -> list[str]:
+def reason_texts(reasons: tuple[Reason, ...], lang: str) -> list[str]:
+    """The first three reasons in words a member reads: the field, the word, and how it was met."""
     t = _TEXT[lang]
-    parts = []
-    for reason in reasons[:3]:
-        text = f"{t['fields'].get(reason.field, reason.field)} “{reason.item}”"
-        if reason.via is Via.TYPO:           # the asked word, then what it was read as: the item
-            text += f" (“{reason.asked}” {t['via'][reason.via]} “{reason.item}”)"
-        elif reason.via is not Via.DIRECT:
-            text += f" ({t['via'][reason.via]} “{reason.asked}”)"
-        parts.append(text)
-    return parts
+    return [f"{t['fields'].get(reason.field, reason.field)} {word_met(reason, lang)}" for reason in reasons[:3]]
+
+
+def word_met(reason: Reason, lang: str) -> str:
+    """The matching word, and how the question's word came to it when not as it was typed."""
+    text = f"“{reason.item}”"
+    if reason.via is Via.TYPO:           # the asked word, then what it was read as: the item
+        return text + f" (“{reason.asked}” {_TEXT[lang]['via'][reason.via]} “{reason.item}”)"
+    if reason.via is not Via.DIRECT:
+        return text + f" ({_TEXT[lang]['via'][reason.via]} “{reason.asked}”)"
+    return text
 
 
 def _related_themes(near: list[Result], knowledge: Knowledge) -> list[str]:

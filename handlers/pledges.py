@@ -18,9 +18,11 @@ from bot.core.dispatch import Context, Request, Route
 from bot.core.formatting import Bold, Code, Link, Piece, ReplyBuilder, simple
 from bot.core.messages import Attachment, Reply, Role
 from bot.knowledge.model import Knowledge
+from bot.matching.hybrid import MEANING
 from bot.matching.index import Kind
 from bot.matching.live import Snapshot
-from bot.matching.pledges import Candidate, fits
+from bot.matching.meaning import default_semantic
+from bot.matching.pledges import Candidate, Fit, fits
 from bot.pledge_files import export_rows, write_csv
 from bot.store.pledges import NewPledge, Pledge, Pledges
 from handlers import ask
@@ -36,7 +38,8 @@ _T = {
     "nl": {
         "no_store": "Halen en brengen heeft de opslag van de bot nodig (start met --config).",
         "exported": "De open vragen en het aanbod ({}), voor Excel: ",
-        "noted": "Genoteerd als ", "fits": "Dit past misschien bij:", "none": "Ik zie nog niets dat hierbij past.",
+        "noted": "Genoteerd als ", "fits": "Dit past misschien bij:", "because": "Waarom: ",
+        "meaning": "het gaat over hetzelfde, in andere woorden", "none": "Ik zie nog niets dat hierbij past.",
         "people": "Mensen met ervaring hiermee: ", "empty": "Wat wil je {}? Bijvoorbeeld: ",
         "example": {"need": "!haal hulp bij roosteren zonder vaste nachtrondes",
                     "offer": "!breng kom kijken hoe wij zelf roosteren"},
@@ -57,7 +60,8 @@ _T = {
     "en": {
         "no_store": "Needs and offers need the bot's store (start with --config).",
         "exported": "The open needs and offers ({}), for Excel: ",
-        "noted": "Noted as ", "fits": "This may fit:", "none": "I see nothing that fits this yet.",
+        "noted": "Noted as ", "fits": "This may fit:", "because": "Why: ",
+        "meaning": "about the same thing, in other words", "none": "I see nothing that fits this yet.",
         "people": "People with experience in this: ", "empty": "What would you like to {}? For example: ",
         "example": {"need": "!need help with rosters without fixed night rounds",
                     "offer": "!offer come and see how we make our own rosters"},
@@ -127,13 +131,15 @@ async def _add(command: _Ask, kind: str) -> Reply:
         NewPledge(kind, text, sender, _organisation_of(sender, command.knowledge), request.message.room_id),
         event_id=request.message.event_id or None)
     others = await command.pledges.listed(kind=_OTHER[kind])
-    candidates = tuple(Candidate(p.id, p.text, p.organisation) for p in others if p.by != sender)
-    found = await asyncio.to_thread(fits, pledge.text, candidates, command.knowledge)   # off the loop, as ask
+    candidates = tuple(_candidate(p) for p in others if p.by != sender)
+    rivals = tuple(_candidate(p) for p in await command.pledges.listed(kind=kind))
+    found = await asyncio.to_thread(fits, pledge.text, candidates, command.knowledge,    # off the loop, as ask
+                                    rivals=rivals, semantic=default_semantic())
     reply = ReplyBuilder().para(t["noted"], Code(pledge.id), f" — {_cut(pledge.text)}")
     by_id = {p.id: p for p in others}
     if found:
         reply.para(Bold(t["fits"]))
-        reply.items([_line(by_id[fit.id], command) for fit in found])
+        reply.items([[*_line(by_id[fit.id], command), [t["because"], _why(fit, request.lang)]] for fit in found])
         return reply.build(mentions=tuple(dict.fromkeys(by_id[f.id].by for f in found if by_id[f.id].by)))
     reply.para(t["none"])
     found_people = (await asyncio.to_thread(ask.lookup, text, command.snapshot.index, request.lang,
@@ -149,7 +155,7 @@ async def _list(command: _Ask, kind: str | None) -> Reply:
     t, term = command.t, command.request.args.strip()
     listed = await command.pledges.listed(kind=kind)
     if term:
-        found = await asyncio.to_thread(fits, term, tuple(Candidate(p.id, p.text, p.organisation) for p in listed),
+        found = await asyncio.to_thread(fits, term, tuple(_candidate(p) for p in listed),
                                         command.knowledge, limit=len(listed))
         order = {fit.id: n for n, fit in enumerate(found)}
         listed = sorted((p for p in listed if p.id in order), key=lambda p: order[p.id])
@@ -215,6 +221,17 @@ def _line(pledge: Pledge, command: _Ask) -> list[list[Piece]]:
         who.append(f" ({org.name})" if who else org.name)
     return [[Code(pledge.id), f" {_WORD[pledge.kind][command.request.lang]} — {_cut(pledge.text)}"],
             [*who, (" · " if who else "") + _age(pledge.created, command.now, command.request.lang)]]
+
+
+def _candidate(pledge: Pledge) -> Candidate:
+    return Candidate(pledge.id, pledge.text, pledge.organisation)
+
+
+def _why(fit: Fit, lang: str) -> str:
+    """Which words met, or that the two are close in meaning (a cosine says nothing to a member)."""
+    if any(reason.field == MEANING for reason in fit.reasons):
+        return _T[lang]["meaning"]
+    return ", ".join(ask.word_met(reason, lang) for reason in fit.reasons[:3])
 
 
 def _age(created: datetime, now: datetime, lang: str) -> str:

@@ -9,6 +9,7 @@ import pytest
 from bot import app
 from bot.config import Config
 from bot.core.roles import role_from_config
+from bot.matching.meaning import default_semantic
 from bot.store.database import Database
 from bot.store.pledges import Pledges
 from tests.conftest import Chat
@@ -37,6 +38,16 @@ async def test_a_need_meets_the_offer_that_fits_and_its_author_is_mentioned(chat
     assert "Dit past misschien bij:" in need.text and "A4" in need.text and BERT in need.mentions
     [unrelated] = await chat.say("!haal een goede kok voor de kerstmaaltijd", sender=ANNA)
     assert "Ik zie nog niets dat hierbij past." in unrelated.text and unrelated.mentions == ()
+
+
+async def test_a_need_in_other_words_meets_an_offer_by_meaning(chat):
+    assert default_semantic().model(wait=True) is not None       # the model is part of the test install
+    await chat.say("!offer We are happy to lend our wheelchair bus to other care homes", sender=BERT)
+    [photo] = await chat.say("!haal Wie weet een goede fotograaf voor onze open dag?", sender=ANNA)
+    assert "Ik zie nog niets dat hierbij past." in photo.text and photo.mentions == ()
+    [bus] = await chat.say("!haal Wie kan ons een rolstoelbus lenen voor een uitstapje?", sender=ANNA)
+    assert "Dit past misschien bij:" in bus.text and "wheelchair bus" in bus.text and BERT in bus.mentions
+    assert "Waarom: het gaat over hetzelfde, in andere woorden" in bus.text
 
 
 async def test_english_commands_and_lists(chat):

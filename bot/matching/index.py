@@ -179,8 +179,10 @@ class _Ranked(NamedTuple):
 class Index:
     """The knowledge, indexed once per load; a search changes nothing but caches."""
 
-    def __init__(self, knowledge: Knowledge) -> None:
+    def __init__(self, knowledge: Knowledge, shown_item: int = SHOWN_ITEM) -> None:
+        """`shown_item`: the longest item a reason shows whole, not as its matching word."""
         self.docs: list[_Doc] = list(_documents(knowledge))
+        self._shown_item = shown_item
         # Items recur (themes, organisations, names): each distinct one is read once.
         spellable_items: set[str] = set()
         name_items: set[str] = set()       # people's names: no typo is repaired into one
@@ -515,7 +517,7 @@ class Index:
                 for item in items:
                     hit = _find(item, stems, self._parts)
                     if hit:
-                        shown = item if len(item) <= SHOWN_ITEM else hit
+                        shown = item if len(item) <= self._shown_item else hit
                         return Reason(field.label, shown, via, "" if via is Via.DIRECT else concept.asked)
         return None
 

@@ -31,7 +31,7 @@ from bot.matching.vectors import VectorCache
 
 log = logging.getLogger(__name__)
 
-RECENT = 4096       # short-lived texts (pledges) whose vectors are kept in memory
+RECENT = 25_000     # short-lived texts (pledges) whose vectors are kept in memory, as float16: <= 25 MB
 _NONE = np.zeros(0, dtype=np.intp)
 
 
@@ -142,7 +142,7 @@ class Semantic:
             return None
         with self._lock:
             missing = list(dict.fromkeys(t for t in texts if t not in self._recent))
-        fresh = model.embed(missing) if missing else ()
+        fresh = model.embed(missing).astype(np.float16) if missing else ()
         with self._lock:
             self._recent.update(zip(missing, fresh))
             found = [self._recent[t] for t in texts]
@@ -150,7 +150,7 @@ class Semantic:
                 self._recent.move_to_end(t)
             while len(self._recent) > RECENT:
                 self._recent.popitem(last=False)
-        return np.stack(found)
+        return np.stack(found).astype(np.float32)
 
     def _load(self) -> None:
         try:
