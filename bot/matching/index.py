@@ -24,6 +24,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from bot.knowledge.model import Knowledge
+from bot.matching import thesaurus
 from bot.matching.normalise import MAX_WORD, content_word_set, content_words, is_common, specificity, stem, words
 from bot.matching.postings import MAX_VALUE, NO_ENTRIES, Compound, Field, StemPostings, WordPostings
 
@@ -31,6 +32,7 @@ THRESHOLD = 43.0            # below this an entry is not a good enough match ...
 LONG_QUESTION = 6.0         # ... lowered this much per word beyond two: long questions carry filler ...
 MIN_THRESHOLD = THRESHOLD - LONG_QUESTION * 6   # ... but never below its value at eight words
 SYNONYM = 0.9               # a synonym or theme alias counts almost fully
+BUILT_IN = 0.8              # a synonym from the shipped thesaurus: the admins' own words count more
 TYPO = 0.85                 # a repaired misspelling
 COMPOUND_BOTH = 0.9         # both parts of an unknown compound found
 COMPOUND_PART = 0.5         # only one part ("afspraken" of "inkoopafspraken") ...
@@ -167,6 +169,14 @@ class _Candidates(NamedTuple):
     cut: list[_Cut]
 
 
+class _Group(NamedTuple):
+    """Terms that mean the same (as stem tuples), and how much a match through them counts."""
+
+    members: list[tuple[str, ...]]
+    weight: float
+    shipped: bool = False     # from the thesaurus, not the knowledge
+
+
 class _Ranked(NamedTuple):
     """An entry that made the ranking, with what its score rests on."""
 
@@ -212,9 +222,12 @@ class Index:
                 self._by_length[len(w)].append(w)
         self._groups = self._synonym_groups(knowledge)
         self._group_of: dict[tuple[str, ...], list[int]] = defaultdict(list)
-        for number, members in enumerate(self._groups):
-            for key in members:
+        for number, group in enumerate(self._groups):
+            for key in group.members:
                 self._group_of[key].append(number)
+        # the words the knowledge's own groups know: the thesaurus's do not stop an English
+        # word from being read as its Dutch cognate ("inspections" is inspectie, not an inspection visit)
+        self._written = {key for group in self._groups if not group.shipped for key in group.members}
         contact_number = {doc.id: n for n, doc in enumerate(self.docs) if doc.kind is Kind.CONTACT}
         self._people = set(contact_number.values())
         # for each example: the people it names; for every entry: its place in id order (ties)
@@ -226,18 +239,18 @@ class Index:
 
     # --- building -----------------------------------------------------------
 
-    @staticmethod
-    def _synonym_groups(knowledge: Knowledge) -> list[list[tuple[str, ...]]]:
+    def _synonym_groups(self, knowledge: Knowledge) -> list[_Group]:
         """Each group's distinct terms as stem tuples, in the order the admin wrote them:
-        a set's order would change with every start, and with it which reason is shown."""
+        a set's order would change with every start, and with it which reason is shown.
+        Then the thesaurus's groups that reach a word of this knowledge (the others could
+        only keep a word from being read as a compound or a typo)."""
         written: list[Iterable[str]] = list(knowledge.synonyms)
         written += [(t.name, *t.aliases, t.id.replace("-", " ")) for t in knowledge.themes.values()]
         written += [(o.name, *o.aliases) for o in knowledge.organisations.values() if o.aliases]
-        groups = []
-        for terms in written:
-            members = [key for key in dict.fromkeys(map(_stem_tuple, terms)) if key]
-            if len(members) > 1:
-                groups.append(members)
+        groups = [_Group(members, SYNONYM) for members in map(_members, written) if len(members) > 1]
+        for members in map(_members, thesaurus.groups()):
+            if len(members) > 1 and any(all(s in self.postings for s in key) for key in members):
+                groups.append(_Group(members, BUILT_IN, shipped=True))
         return groups
 
     # --- searching ----------------------------------------------------------
@@ -424,7 +437,7 @@ class Index:
     def _concept(self, asked: str, key: tuple[str, ...]) -> _Concept:
         expansions: list[_Expansion] = []
         factor, via = 1.0, Via.DIRECT
-        if len(key) == 1 and key[0] not in self.postings and key not in self._group_of:
+        if len(key) == 1 and key[0] not in self.postings and key not in self._written:
             cognate = self._cognate(asked)
             if cognate:
                 key = cognate
@@ -437,9 +450,10 @@ class Index:
         if key[0] in self.postings or len(key) > 1:
             expansions.append(_Expansion(key, factor, via))
         synonym_via = Via.SYNONYM if via is Via.DIRECT else via      # a repaired word's synonyms stay a repair
-        for group in self._group_of.get(key, ()):
-            expansions += [_Expansion(member, SYNONYM * factor, synonym_via)
-                           for member in self._groups[group] if member != key]
+        for number in self._group_of.get(key, ()):
+            group = self._groups[number]
+            expansions += [_Expansion(member, group.weight * factor, synonym_via)
+                           for member in group.members if member != key]
         return _Concept(asked, expansions, max(specificity(w) for w in asked.split()))
 
     def _cognate(self, word: str) -> tuple[str, ...] | None:
@@ -551,6 +565,11 @@ def _find(item: str, stems: tuple[str, ...], parts: dict[str, Compound]) -> str 
 
 def _stem_tuple(text: str) -> tuple[str, ...]:
     return tuple(stem(w) for w in content_words(text))
+
+
+def _members(terms: Iterable[str]) -> list[tuple[str, ...]]:
+    """A group's distinct terms as stem tuples, in the order written."""
+    return [key for key in dict.fromkeys(map(_stem_tuple, terms)) if key]
 
 
 def _documents(knowledge: Knowledge) -> Iterable[_Doc]:
