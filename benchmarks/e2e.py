@@ -34,7 +34,9 @@ splits each round trip into question → bot has it → asker sees the reply.
 
 Targets: the bot's p50 round trip <= 1.3x the echo floor's p50; the burst
 answers all 100 questions, none twice, and its last reply is seen at most
-1.5 s after the bot had handled its last question (rooms are sent in parallel). Exit status 1 when a target fails; the
+1.5 s after the bot had handled its last question (rooms are sent in parallel).
+Beside it, Synapse's CPU over the burst (from /proc) says whether the homeserver
+was the limit. Exit status 1 when a target fails; the
 temporary state (Synapse, bot and echo logs) is then kept and its path printed.
 Bot, echo bot and Synapse are stopped at the end, also after an error.
 """
@@ -298,6 +300,15 @@ class Asker:
 
 # --- figures -----------------------------------------------------------------------
 
+def cpu_seconds(pid: int | None) -> float | None:
+    """User + system CPU a process has used so far (Linux /proc), None where unknown."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, IndexError, TypeError):
+        return None
+
+
 def pct(values: list[float], p: float) -> float:
     ordered = sorted(values)
     if len(ordered) == 1:
@@ -410,6 +421,7 @@ async def measure(synapse, users: dict[str, str], echo_id: str, bot_id: str, arg
         plan = [(asker, room, f"{QUESTIONS[(u * BURST_EACH + i) % len(QUESTIONS)]}")
                 for u, (asker, room) in enumerate(zip(burst_askers, burst_rooms)) for i in range(BURST_EACH)]
         burst_start_wall, burst_start = time.time(), time.perf_counter()
+        synapse_cpu = cpu_seconds(synapse.pid)
         results = await asyncio.gather(*(asker.send(room, text) for asker, room, text in plan),
                                        return_exceptions=True)
         sends_done = time.perf_counter()
@@ -419,6 +431,7 @@ async def measure(synapse, users: dict[str, str], echo_id: str, bot_id: str, arg
         while time.monotonic() < deadline and not all(s.event_id in a.replies for a, s in asked):
             await asyncio.sleep(0.02)
         answered_at = [a.replies[s.event_id][0] for a, s in asked if s.event_id in a.replies]
+        busy_s, synapse_cpu_after = time.perf_counter() - burst_start, cpu_seconds(synapse.pid)
         await asyncio.sleep(args.settle)          # time for a duplicate to show up
         counts = [len(a.replies.get(s.event_id, [])) for a, s in asked]
         ids = {s.event_id for _, s in asked}
@@ -436,6 +449,9 @@ async def measure(synapse, users: dict[str, str], echo_id: str, bot_id: str, arg
             "first_reply_s": (min(answered_at) - burst_start) if answered_at else float("nan"),
             "start_wall": burst_start_wall,
             "ids": ids,
+            # the homeserver's share of one core from the first question to the last reply seen
+            "synapse_busy": (synapse_cpu_after - synapse_cpu) / busy_s
+            if synapse_cpu is not None and synapse_cpu_after is not None else None,
         }
         # The homeserver's floor for the same work: 100 reply-sized notices, 20 a room in order,
         # the five rooms in parallel (as the bot's per-room queues send them), from a bare client.
@@ -489,6 +505,9 @@ def report(results: dict[str, Any], echo_log: Path, bot_log: Path) -> bool:
     if at_bot:
         print(f"  the bot had handled all {len(at_bot)} questions {max(at_bot):.2f} s after the first send "
               f"(its log); replies seen from {burst['first_reply_s']:.2f} s to {burst['total_s']:.2f} s")
+    if burst["synapse_busy"] is not None:
+        print(f"  Synapse (one Python process, so one core at most) was busy {burst['synapse_busy']:.0%} "
+              f"of the time from the first question to the last reply")
     if burst["limited"]:
         print(f"  note: {burst['limited']} asker timelines came back limited (asker may have missed events)")
     print()

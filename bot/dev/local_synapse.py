@@ -142,6 +142,11 @@ class LocalSynapse:
         self._opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
 
     @property
+    def pid(self) -> int | None:
+        """The running homeserver's process id (benchmarks read its CPU time)."""
+        return self._proc.pid if self._proc is not None and self._proc.poll() is None else None
+
+    @property
     def url(self) -> str:
         if self.port is None:
             raise LocalSynapseError("port unknown before write_config()")
