@@ -167,6 +167,17 @@ def test_when_words_find_only_a_sliver_the_meaning_leads(sample_state):
     assert "topaz-addendum" not in [r.id for r in hybrid.search(index, close, "CQ-index", 5)]
 
 
+def test_the_model_reorders_what_words_found_well_but_lifts_no_weak_entry_above_it(sample_state):
+    index, question = sample_state.current.index, "inspectie"
+    words = index.search(question, limit=10, threshold=hybrid.NEAR)
+    weak = next(r for r in words if r.score < hybrid.BAND * words[0].score)     # found, but weakly
+    order = [r.id for r in hybrid.search(index, FixedMeaning(weak.kind, weak.id, 0.9), question, 10)]
+    assert order.index(words[0].id) < order.index(weak.id)
+    near = words[2]                                              # near the best: the model's choice leads
+    assert near.score >= hybrid.BAND * words[0].score
+    assert hybrid.search(index, FixedMeaning(near.kind, near.id, 0.9), question, 10)[0].id == near.id
+
+
 def test_when_words_find_nothing_a_dutch_question_needs_a_surer_model_than_an_english_one(sample_state):
     index = sample_state.current.index
     between = FixedMeaning(Kind.EXAMPLE, "topaz-addendum", (hybrid.ALONE_GATE["nl"] + hybrid.ALONE_GATE["en"]) / 2)

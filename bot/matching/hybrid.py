@@ -14,7 +14,14 @@ sliver of the question (a long story in everyday words, where the threshold is
 low), their ranking is the weaker one: then the model's leads, and its own hits
 need less (found on the first blind set, then checked on a second written
 later: hit@1 0.63 -> 0.65, hit@3 0.68 -> 0.71, no-match unchanged, the other
-sets unchanged).
+sets unchanged). And when words found the question well (their best scores
+40 or more), the model re-orders only their entries near that best (at least
+3/4 of its score): an entry words found weakly must not pass the ones they
+found well because the model likes it ("care offices and accountability
+reporting" found the right contact and example at 50 and a third entry at 27,
+which fusion put first). Below 40 the words' weak entries still count, since
+there the model agreeing with one is often the right answer. Measured on all
+four sets at once: hit@1 +0.01 to +0.02 on each, hit@3 and no-match unchanged.
 """
 
 from __future__ import annotations
@@ -36,6 +43,8 @@ GATE = 0.30             # a hit of the model alone needs this cosine (no no-matc
 ALONE_GATE = {"nl": 0.45, "en": GATE}
 WEAK = 20.0             # words whose best entry scores below this found a sliver of the question ...
 WEAK_GATE = 0.20        # ... then the model's ranking leads, its own hits from this cosine
+SURE = 40.0             # words whose best entry scores this found the question well ...
+BAND = 0.75             # ... then the model re-orders only their entries scoring >= this share of the best
 SHOWN_TOPIC = 60        # a meaning reason quotes at most this much of the topic
 MEANING = "meaning"     # the field of a reason that is closeness in meaning, not a word
 
@@ -59,10 +68,17 @@ def search(index: Index, meaning: MeaningIndex | None, topic: str, limit: int, l
     hits = meaning.search(topic, MODEL_DEPTH)
     if not found:
         return [_result(hit, topic) for hit in hits if hit.cosine >= ALONE_GATE.get(lang, GATE)][:limit]
-    lexical = {(r.kind, r.id): r for r in index.search(topic, limit=LEXICAL_DEPTH, threshold=NEAR)}
+    wide = index.search(topic, limit=LEXICAL_DEPTH, threshold=NEAR)      # holds found's entries, and more
+    lexical = {(r.kind, r.id): r for r in wide}
     weak = found[0].score < WEAK
     close = {(h.kind, h.id): h for h in hits if (h.kind, h.id) in lexical or h.cosine >= (WEAK_GATE if weak else GATE)}
-    order = fuse([list(close), list(lexical)] if weak else [list(lexical), list(close)])
+    if weak:
+        order = fuse([list(close), list(lexical)])
+    else:
+        sure = wide[0].score >= SURE
+        near_top = [key for key, r in lexical.items() if not sure or r.score >= BAND * wide[0].score]
+        order = fuse([near_top, list(close)])
+        order += [key for key in lexical if key not in order]
     return [lexical[key] if key in lexical else _result(close[key], topic) for key in order][:limit]
 
 
