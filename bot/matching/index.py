@@ -441,11 +441,11 @@ class Index:
             cognate = self._cognate(asked)
             if cognate:
                 key = cognate
-        if len(key) == 1 and key[0] not in self.postings and key not in self._group_of:
+        if len(key) == 1 and key[0] not in self.postings and key not in self._written:
             parts = self._compound(asked)
             if parts:
                 expansions += parts
-            elif fixed := self._typo(asked):
+            elif key not in self._group_of and (fixed := self._typo(asked)):
                 key, factor, via = (stem(fixed),), TYPO, Via.TYPO
         if key[0] in self.postings or len(key) > 1:
             expansions.append(_Expansion(key, factor, via))

@@ -29,6 +29,8 @@ SETS = {
     "blind": (HERE / "blind/questions.yaml", HERE / "blind/knowledge"),
     # a second, written the same way a session later (80 questions, 18 of them near-miss no-match)
     "blind2": (HERE / "blind2/questions.yaml", HERE / "blind2/knowledge"),
+    # a third, later still (80 questions, 30 paraphrases, 18 near-miss no-match), measured once on arrival
+    "blind3": (HERE / "blind3/questions.yaml", HERE / "blind3/knowledge"),
 }
 
 
