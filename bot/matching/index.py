@@ -225,8 +225,9 @@ class Index:
         for number, group in enumerate(self._groups):
             for key in group.members:
                 self._group_of[key].append(number)
-        # the words the knowledge's own groups know: the thesaurus's do not stop an English
-        # word from being read as its Dutch cognate ("inspections" is inspectie, not an inspection visit)
+        # the words the knowledge's own groups know: the thesaurus's do not stop an English word from
+        # being read as its Dutch cognate ("inspections" is inspectie, not an inspection visit), nor a
+        # word from being read as a compound of the knowledge's words; only from being taken for a typo
         self._written = {key for group in self._groups if not group.shipped for key in group.members}
         contact_number = {doc.id: n for n, doc in enumerate(self.docs) if doc.kind is Kind.CONTACT}
         self._people = set(contact_number.values())
@@ -243,7 +244,7 @@ class Index:
         """Each group's distinct terms as stem tuples, in the order the admin wrote them:
         a set's order would change with every start, and with it which reason is shown.
         Then the thesaurus's groups that reach a word of this knowledge (the others could
-        only keep a word from being read as a compound or a typo)."""
+        only keep a word from being repaired as a typo)."""
         written: list[Iterable[str]] = list(knowledge.synonyms)
         written += [(t.name, *t.aliases, t.id.replace("-", " ")) for t in knowledge.themes.values()]
         written += [(o.name, *o.aliases) for o in knowledge.organisations.values() if o.aliases]
