@@ -249,7 +249,7 @@ class Index:
         written += [(t.name, *t.aliases, t.id.replace("-", " ")) for t in knowledge.themes.values()]
         written += [(o.name, *o.aliases) for o in knowledge.organisations.values() if o.aliases]
         groups = [_Group(members, SYNONYM) for members in map(_members, written) if len(members) > 1]
-        for members in map(_members, thesaurus.groups()):
+        for members in _shipped():
             if len(members) > 1 and any(all(s in self.postings for s in key) for key in members):
                 groups.append(_Group(members, BUILT_IN, shipped=True))
         return groups
@@ -571,6 +571,12 @@ def _stem_tuple(text: str) -> tuple[str, ...]:
 def _members(terms: Iterable[str]) -> list[tuple[str, ...]]:
     """A group's distinct terms as stem tuples, in the order written."""
     return [key for key in dict.fromkeys(map(_stem_tuple, terms)) if key]
+
+
+@cache
+def _shipped() -> tuple[list[tuple[str, ...]], ...]:
+    """The thesaurus's groups as stem tuples, made once: a pledge list's index is rebuilt often."""
+    return tuple(map(_members, thesaurus.groups()))
 
 
 def _documents(knowledge: Knowledge) -> Iterable[_Doc]:
