@@ -31,7 +31,7 @@ from bot.matching.vectors import VectorCache
 
 log = logging.getLogger(__name__)
 
-RECENT = 25_000     # short-lived texts (pledges) whose vectors are kept in memory, as float16: <= 25 MB
+RECENT = 25_000     # short-lived texts (pledges) whose vectors are kept in memory, as float16: about 25 MB at most
 _NONE = np.zeros(0, dtype=np.intp)
 
 
