@@ -69,15 +69,14 @@ def search(index: Index, meaning: MeaningIndex | None, topic: str, limit: int, l
     hits = meaning.search(topic, MODEL_DEPTH)
     if not found:
         return [_result(hit, topic) for hit in hits if hit.cosine >= ALONE_GATE.get(lang, GATE)][:limit]
-    wide = index.search(topic, limit=LEXICAL_DEPTH, threshold=NEAR)      # holds found's entries, and more
-    lexical = {(r.kind, r.id): r for r in wide}
-    weak = found[0].score < WEAK
+    lexical = {(r.kind, r.id): r for r in index.search(topic, limit=LEXICAL_DEPTH, threshold=NEAR)}
+    best = found[0].score                 # the wide search's best too: it holds found's entries
+    weak = best < WEAK
     close = {(h.kind, h.id): h for h in hits if (h.kind, h.id) in lexical or h.cosine >= (WEAK_GATE if weak else GATE)}
     if weak:
         order = fuse([list(close), list(lexical)])
     else:
-        sure = wide[0].score >= SURE
-        near_top = [key for key, r in lexical.items() if not sure or r.score >= BAND * wide[0].score]
+        near_top = [key for key, r in lexical.items() if best < SURE or r.score >= BAND * best]
         order = fuse([near_top, list(close)])
         order += [key for key in lexical if key not in order]
     return [lexical[key] if key in lexical else _result(close[key], topic) for key in order][:limit]

@@ -65,7 +65,7 @@ class Prepared:
     def __init__(self, candidates: tuple[Candidate, ...]) -> None:
         self.candidates = candidates
         self._index: tuple[Knowledge, Index] | None = None
-        self._vectors: tuple[Semantic, np.ndarray | None] | None = None
+        self._vectors: tuple[Semantic, np.ndarray] | None = None
 
     def index(self, knowledge: Knowledge) -> Index:
         if self._index is None or self._index[0] is not knowledge:
@@ -74,10 +74,13 @@ class Prepared:
         return self._index[1]
 
     def vectors(self, semantic: Semantic) -> np.ndarray | None:
-        """One row per candidate; None while the model loads."""
-        if self._vectors is None or self._vectors[0] is not semantic or self._vectors[1] is None:
+        """One row per candidate; None while the model loads (nothing is kept then)."""
+        if self._vectors is None or self._vectors[0] is not semantic:
             texts = [c.text for c in self.candidates]
-            self._vectors = (semantic, semantic.vectors(texts) if texts else np.zeros((0, 1), dtype=np.float32))
+            vectors = semantic.vectors(texts) if texts else np.zeros((0, 1), dtype=np.float32)
+            if vectors is None:
+                return None
+            self._vectors = (semantic, vectors)
         return self._vectors[1]
 
 
