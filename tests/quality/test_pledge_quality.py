@@ -3,9 +3,10 @@
 pledges.yaml came first (long pledges, deep paraphrases); pledges_meeting.yaml was
 written later as a meeting's lists (short lines too); pledges_blind3.yaml later
 still, by a helper who saw neither the matcher nor the other sets; pledges_plain.yaml
-last, by another such helper, as sticky notes typed up, neither reworded to avoid
-shared words nor to share them. The gate and the mutual-nearest rule were chosen
-on the first two; the third and the fourth were measured once with them. All three stay far below the issue's bar (9 of 10 first right): no model
+and pledges_plain2.yaml last, each by another such helper, as sticky notes typed
+up, neither reworded to avoid shared words nor to share them. The gate and the
+mutual-nearest rule were chosen on the first two; the later three were measured
+once with them. All three stay far below the issue's bar (9 of 10 first right): no model
 that ships in a wheel puts these reworded pairs first (see bot/matching/pledges.py).
 
 As `pledges match` sees them: every pledge of the list against the other kind's
@@ -29,15 +30,17 @@ HERE = Path(__file__).parent
 # Measured when each set arrived or the method changed; raise them as matching improves.
 # words alone: 0.11/1.00, 0.00/0.91, 0.00/1.00; with meaning: 0.44/0.80, 0.19/0.73, 0.19/0.86
 # (before the shipped thesaurus: meeting 0.06 by words, 0.25 with meaning; blind3 0.25 with meaning);
-# plain, on arrival: 0.00/0.92 by words, 0.25/0.67 with meaning
+# on arrival: plain 0.00/0.92 by words, 0.25/0.67 with meaning; plain2 0.00/1.00, 0.42/0.67
 FLOORS = {("pledges.yaml", "words"): {"first_right": 0.10, "unmatched_silent": 1.0},
           ("pledges_meeting.yaml", "words"): {"first_right": 0.0, "unmatched_silent": 0.90},
           ("pledges_blind3.yaml", "words"): {"first_right": 0.0, "unmatched_silent": 1.0},
           ("pledges_plain.yaml", "words"): {"first_right": 0.0, "unmatched_silent": 0.90},
+          ("pledges_plain2.yaml", "words"): {"first_right": 0.0, "unmatched_silent": 1.0},
           ("pledges.yaml", "meaning"): {"first_right": 0.40, "unmatched_silent": 0.80},
           ("pledges_meeting.yaml", "meaning"): {"first_right": 0.18, "unmatched_silent": 0.72},
           ("pledges_blind3.yaml", "meaning"): {"first_right": 0.18, "unmatched_silent": 0.85},
-          ("pledges_plain.yaml", "meaning"): {"first_right": 0.25, "unmatched_silent": 0.66}}
+          ("pledges_plain.yaml", "meaning"): {"first_right": 0.25, "unmatched_silent": 0.66},
+          ("pledges_plain2.yaml", "meaning"): {"first_right": 0.41, "unmatched_silent": 0.66}}
 
 
 @dataclass(frozen=True)
