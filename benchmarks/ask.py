@@ -35,7 +35,7 @@ Each size is measured in a fresh subprocess (so its memory figure is its own):
   vectors of every example and contact embedded cold into an empty disk cache
   and built again from the warm cache (what a restart or reload pays), then
   the whole hybrid as chat asks it (`handlers.ask.lookup`: words, the model's
-  nearest entries, their fusion) over the same questions, and the RSS growth
+  nearest entries, their blend) over the same questions, and the RSS growth
   with the model and vectors in memory.
 
 It prints a table and checks the targets at 10,000 examples (words: ask p95

@@ -13,7 +13,6 @@ import pytest
 
 from bot.matching import hybrid
 from bot.matching import semantic as semantic_module
-from bot.matching.hybrid import fuse
 from bot.matching.index import Kind
 from bot.matching.meaning import Hit, MeaningIndex, Semantic
 from bot.matching.semantic import UseEmbedder, available_embedder
@@ -142,45 +141,57 @@ def test_a_paraphrase_finds_its_example_only_by_meaning(sample_state, tmp_path: 
     assert lookup("Wie heeft ervaring met mondzorg?", index, semantic=side).results == []
 
 
-def test_fusion_rewards_agreement_and_keeps_the_first_rankings_order_on_ties():
-    assert fuse([["a", "b", "c"], ["c", "x"]]) == ["c", "a", "b", "x"]
-    assert fuse([["a", "b"], ["b", "a"]]) == ["a", "b"]
+class StubMeaning:
+    """A meaning side with fixed cosines: the entries given, and every other one not close at all."""
+
+    def __init__(self, cosines: dict[tuple[Kind, str], float]) -> None:
+        self.cosines = cosines
+
+    def search(self, text: str, limit: int, among=()) -> list[Hit]:
+        nearest = sorted(self.cosines, key=lambda key: -self.cosines[key])[:limit]
+        keys = list(dict.fromkeys([*nearest, *among]))
+        return [Hit(kind, id_, self.cosines.get((kind, id_), 0.0), own=True) for kind, id_ in keys]
 
 
-class FixedMeaning:
-    """A meaning side that always finds the same one entry, as close as told."""
-
-    def __init__(self, kind: Kind, id_: str, cosine: float) -> None:
-        self.hit = Hit(kind, id_, cosine, own=True)
-
-    def search(self, text: str, limit: int) -> list[Hit]:
-        return [self.hit]
+def fixed_meaning(kind: Kind, id_: str, cosine: float) -> StubMeaning:
+    """A meaning side that finds the one entry, as close as told."""
+    return StubMeaning({(kind, id_): cosine})
 
 
 def test_when_words_find_only_a_sliver_the_meaning_leads(sample_state):
     index = sample_state.current.index
     story = ("Onze bewoners mogen nooit zelf naar buiten en de deur zit altijd op slot bij ons in het huis")
     assert index.search(story, limit=1)[0].score < hybrid.WEAK           # words found little of it
-    close = FixedMeaning(Kind.EXAMPLE, "topaz-addendum", (hybrid.WEAK_GATE + hybrid.GATE) / 2)
+    close = fixed_meaning(Kind.EXAMPLE, "topaz-addendum", (hybrid.WEAK_GATE + hybrid.GATE) / 2)
     assert hybrid.search(index, close, story, 5)[0].id == "topaz-addendum"
     # where words found the question well, a hit below the gate does not push in
     assert "topaz-addendum" not in [r.id for r in hybrid.search(index, close, "CQ-index", 5)]
 
 
-def test_the_model_reorders_what_words_found_well_but_lifts_no_weak_entry_above_it(sample_state):
+def test_an_entry_both_words_and_meaning_find_passes_one_words_alone_found_a_little_better(sample_state):
     index, question = sample_state.current.index, "inspectie"
     words = index.search(question, limit=10, threshold=hybrid.NEAR)
-    weak = next(r for r in words if r.score < hybrid.BAND * words[0].score)     # found, but weakly
-    order = [r.id for r in hybrid.search(index, FixedMeaning(weak.kind, weak.id, 0.9), question, 10)]
-    assert order.index(words[0].id) < order.index(weak.id)
-    near = words[2]                                              # near the best: the model's choice leads
-    assert near.score >= hybrid.BAND * words[0].score
-    assert hybrid.search(index, FixedMeaning(near.kind, near.id, 0.9), question, 10)[0].id == near.id
+    first, second = words[0], next(r for r in words if r.score < words[0].score)
+    lead = (first.score - second.score) / 100 / hybrid.MEANING_WEIGHT           # the cosine that makes up the gap
+    for cosine, leads in ((lead + 0.02, True), (lead - 0.02, False)):
+        meaning = fixed_meaning(second.kind, second.id, cosine)
+        assert (hybrid.search(index, meaning, question, 10)[0].id == second.id) is leads, cosine
+
+
+def test_a_hit_of_the_model_alone_far_below_the_best_blend_is_left_out(sample_state):
+    index, question = sample_state.current.index, "inspectie"
+    words = index.search(question, limit=10, threshold=hybrid.NEAR)
+    assert "topaz-addendum" not in [r.id for r in words]
+    alone = ((Kind.EXAMPLE, "topaz-addendum"), hybrid.GATE + 0.05)            # past the gate, by meaning only
+    shown = [r.id for r in hybrid.search(index, StubMeaning(dict([alone])), question, 10)]
+    assert "topaz-addendum" in shown                                           # beside words' best alone: kept
+    sure = StubMeaning(dict([alone, ((words[0].kind, words[0].id), 0.9)]))     # words' best is meant too
+    assert "topaz-addendum" not in [r.id for r in hybrid.search(index, sure, question, 10)]
 
 
 def test_when_words_find_nothing_a_dutch_question_needs_a_surer_model_than_an_english_one(sample_state):
     index = sample_state.current.index
-    between = FixedMeaning(Kind.EXAMPLE, "topaz-addendum", (hybrid.ALONE_GATE["nl"] + hybrid.ALONE_GATE["en"]) / 2)
+    between = fixed_meaning(Kind.EXAMPLE, "topaz-addendum", (hybrid.ALONE_GATE["nl"] + hybrid.ALONE_GATE["en"]) / 2)
     assert index.search("paardrijden", limit=1) == []             # words know nothing of it
     assert [r.id for r in hybrid.search(index, between, "paardrijden", 5, "en")] == ["topaz-addendum"]
     assert hybrid.search(index, between, "paardrijden", 5, "nl") == []

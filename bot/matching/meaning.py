@@ -19,7 +19,7 @@ import threading
 from collections import OrderedDict, defaultdict
 from dataclasses import dataclass
 from functools import cache
-from typing import Callable, Sequence
+from typing import Callable, Iterable, Sequence
 from weakref import WeakKeyDictionary
 
 import numpy as np
@@ -56,6 +56,7 @@ class MeaningIndex:
         row_of = {number: row for row, number in enumerate(rows)}
         self._kinds = [index.docs[n].kind for n in rows]
         self._ids = [index.docs[n].id for n in rows]
+        self._row = {(kind, id_): row for row, (kind, id_) in enumerate(zip(self._kinds, self._ids))}
         # Index keeps which people each example names, by entry number; read, not rebuilt.
         pairs = [(row_of[n], row_of[person]) for n in rows for person in index.named_by(n)]
         examples_of: dict[int, list[int]] = defaultdict(list)
@@ -70,8 +71,9 @@ class MeaningIndex:
                  else _contact_text(index, n, titles.get(row, [])) for row, n in enumerate(rows)]
         self.vectors = cache.vectors(embedder, texts)
 
-    def search(self, text: str, limit: int) -> list[Hit]:
-        """The `limit` entries closest to `text`, closest first."""
+    def search(self, text: str, limit: int, among: Iterable[tuple[Kind, str]] = ()) -> list[Hit]:
+        """The `limit` entries closest to `text`, closest first; then those of `among` not yet
+        given, in its order (the hybrid weighs the entries words found by their cosine too)."""
         if not self._ids:
             return []
         # einsum, not @: BLAS would spread this over threads, which on a busy machine
@@ -80,8 +82,9 @@ class MeaningIndex:
         best = own.copy()
         np.maximum.at(best, self._pair_person, own[self._pair_example])
         top = sorted(np.argpartition(-best, min(limit, len(best)) - 1)[:limit], key=lambda r: (-best[r], r))
+        rows = list(dict.fromkeys([*top, *(self._row[key] for key in among if key in self._row)]))
         hits = []
-        for row in top:
+        for row in rows:
             examples = self._examples_of.get(row, _NONE)
             closest = examples[np.argsort(-own[examples], kind="stable")]
             hits.append(Hit(self._kinds[row], self._ids[row], float(best[row]), bool(own[row] >= best[row]),
