@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bot.matching.live import LiveKnowledge
 from bot.matching.meaning import Semantic
+from bot.matching.question import MAX_TOPIC, parse_topic
 from handlers.ask import lookup
 
 
@@ -148,6 +149,26 @@ async def test_meer_shows_the_rest_of_the_last_answer_and_nothing_shown_before(c
 async def test_meer_without_a_question_asks_what_of(chat):
     [reply] = await chat.dm("!meer")
     assert reply.text == "Waarvan wil je meer zien? Bijvoorbeeld: !meer zorgkantoren"
+
+
+async def test_a_topic_that_points_back_is_read_with_what_the_message_said_before(chat):
+    [reply] = await chat.say("Ons zorgkantoor vraagt steeds meer verantwoording. Wie heeft ervaring met daarvan afkomen?")
+    assert reply.text.startswith("Over Ons zorgkantoor vraagt steeds meer verantwoording — daarvan afkomen vond ik:")
+    assert "Eva van Zelm" in reply.text
+    [english] = await chat.say("Our care office wants ever more reporting. Who has experience with getting rid of that?")
+    assert "Eva van Zelm" in english.text
+    # alone, such a topic has nothing to point back to; a topic of its own keeps to itself
+    [alone] = await chat.say("Wie heeft ervaring met daarvan afkomen?")
+    assert alone.text.startswith("Ik vond niemand")
+    [own] = await chat.say("Goedemorgen! Wie heeft ervaring met zorgkantoren?")
+    assert own.text.startswith("Over zorgkantoren vond ik:")
+
+
+def test_what_comes_before_a_topic_pointing_back_is_cut_to_fit():
+    question = parse_topic("x" * 50 + " " + "woord " * 60 + "en de deur gaat op slot. Wie heeft ervaring met dat slot eraf?")
+    assert len(question.topic) <= MAX_TOPIC and question.topic.endswith("op slot — dat slot eraf")
+    assert question.topic.split(" ")[0] == "woord"               # cut at a word, never inside one
+    assert parse_topic("!!! Wie heeft ervaring met daarvan?").topic == "daarvan"
 
 
 async def test_english_plurals_and_cognates_meet_the_dutch_knowledge(chat):

@@ -71,6 +71,13 @@ def _slips(word: str) -> set[str]:
 _MENDED = {slip: noun for noun in _FRAME_NOUNS for slip in _slips(noun)} | {noun: noun for noun in _FRAME_NOUNS}
 _ASK_COMMAND_RE = re.compile(rf"^\s*!({'|'.join(ASK_COMMAND.values())})\b\s*", re.IGNORECASE)
 _TRAILING = " \n?!.,;:"    # stripped off a topic (rstrip: a regex here would be quadratic on "????…x")
+# A short topic that points back ("daarvan afkomen", "dat slot eraf halen", "getting rid of it") is
+# about what the message said before its asking form: "Mijn oma wordt 's nachts vastgezet. Wie heeft
+# ervaring met daarvan afkomen?" is searched with its first sentence, which holds what it is about.
+_POINTS_BACK = re.compile(r"\b(?:dat|dit|deze|die|daar\w*|er(?:mee|over|van|bij|aan|in|uit)|hier\w*|zoiets|zo'n"
+                          r"|zulke|this|that|these|those|it|such)\b", re.IGNORECASE)
+_SHORT = 6          # words: a longer topic that has such a word says what it is about itself
+_JOIN = " — "       # between what came before and the topic: the reply quotes both
 
 
 def parse_natural(text: str) -> Question | None:
@@ -92,9 +99,24 @@ def _natural(text: str) -> Question | None:
         if match:
             rest = text[match.end():]
             topic = re.split(r"[?\n]", rest, maxsplit=1)[0].rstrip(_TRAILING).strip()
+            before = text[:match.start()].strip()
+            if topic and before and len(topic.split(" ")) <= _SHORT and _POINTS_BACK.search(topic):
+                topic = _after(before, topic)
             if topic:
                 return _bounded(topic, lang)
     return None
+
+
+def _after(context: str, topic: str) -> str:
+    """`topic` after as much of the end of `context` as fits in MAX_TOPIC, cut at a word."""
+    room = MAX_TOPIC - len(topic) - len(_JOIN)
+    if room <= 0:
+        return topic
+    kept = context[-room:]
+    if len(context) > room and " " in kept:
+        kept = kept.split(" ", 1)[1]
+    kept = kept.rstrip(_TRAILING)
+    return f"{kept}{_JOIN}{topic}" if kept else topic
 
 
 def _mend(word: re.Match[str]) -> str:
