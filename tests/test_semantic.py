@@ -189,6 +189,19 @@ def test_a_hit_of_the_model_alone_far_below_the_best_blend_is_left_out(sample_st
     assert "topaz-addendum" not in [r.id for r in hybrid.search(index, sure, question, 10)]
 
 
+def test_when_the_model_alone_answers_a_weak_word_match_it_agrees_with_may_lead(sample_state):
+    index, question = sample_state.current.index, "observatietrajecten in het verpleeghuis"
+    assert index.search(question, limit=3) == []                          # words alone: no good match
+    weak = index.search(question, limit=3, threshold=hybrid.NEAR)[0]       # ... but a near one
+    sure = ((Kind.EXAMPLE, "topaz-addendum"), hybrid.ALONE_GATE["nl"] + 0.05)
+    assert [r.id for r in hybrid.search(index, StubMeaning(dict([sure])), question, 3)] == ["topaz-addendum"]
+    agreeing = StubMeaning(dict([sure, ((weak.kind, weak.id), hybrid.ALONE_GATE["nl"] - 0.05)]))
+    assert hybrid.search(index, agreeing, question, 3)[0].id == weak.id
+    # and the model still decides whether to answer at all
+    unsure = StubMeaning({sure[0]: hybrid.ALONE_GATE["nl"] - 0.05, (weak.kind, weak.id): hybrid.ALONE_GATE["nl"] - 0.05})
+    assert hybrid.search(index, unsure, question, 3) == []
+
+
 def test_when_words_find_nothing_a_dutch_question_needs_a_surer_model_than_an_english_one(sample_state):
     index = sample_state.current.index
     between = fixed_meaning(Kind.EXAMPLE, "topaz-addendum", (hybrid.ALONE_GATE["nl"] + hybrid.ALONE_GATE["en"]) / 2)
