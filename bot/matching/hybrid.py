@@ -5,11 +5,12 @@ score does (MATCHING-NOTES); so words decide *whether* to answer. When they
 find nothing, the model may still answer, but only when one of its three best
 clears a cosine gate that no-match questions rarely reach. Either way, each
 candidate (words' ten best, taken at a near-zero threshold, and the model's
-three best) is ranked by one blend: words' score / 100 + 2 x cosine (so a weak
-word match the model agrees with can lead an answer the model gave). For many paraphrases
-words find *wrong* entries rather than none, so the model's own hits must be
-let in; they need a cosine of 0.30 (0.20 when words' best covers only a
-sliver of the question), since below it they only padded precise answers.
+three best) is ranked by one blend: words' score / 100 + 2 x cosine, so a
+weak word match the model agrees with can lead an answer the model gave. For
+many paraphrases words find *wrong* entries rather than none, so the model's
+own hits must be let in; they need a cosine of 0.30 (0.20 when words' best
+covers only a sliver of the question), since below it they only padded
+precise answers.
 What scores under 0.6 of the best blend is left out: padding, not an answer.
 
 The blend replaced a reciprocal-rank fusion with three special cases (a weak
