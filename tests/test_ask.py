@@ -196,6 +196,20 @@ def test_a_place_alone_names_where_not_what(tmp_path):
     assert train.results == []                         # the places are not what is asked
 
 
+def test_a_compound_written_apart_is_the_one_word_the_knowledge_writes(tmp_path):
+    (tmp_path / "organisations.yaml").write_text(
+        "organisations:\n  - id: meerwende\n    name: De Meerwende\n    kind: zorgaanbieder\n", encoding="utf-8")
+    (tmp_path / "examples.yaml").write_text(
+        "examples:\n"
+        "  - id: werkplaats\n    title: Een werkplaats in de oude garage\n    organisation: meerwende\n"
+        "    summary: Bewoners klussen er met vrijwilligers.\n"
+        "  - id: gemeente\n    title: Samenwerken met de gemeente\n    organisation: meerwende\n"
+        "    summary: Vaste afspraken over de plaats van bewoners in de wijk.\n", encoding="utf-8")
+    index = LiveKnowledge.load(tmp_path).current.index
+    found = lookup("Wie heeft ervaring met een werk plaats voor bewoners?", index, semantic=Semantic(None)).results
+    assert [r.id for r in found] == ["werkplaats"]        # not the example with "samenwerken" and "plaats"
+
+
 async def test_a_compound_is_about_its_known_first_part_not_a_known_last_one(chat):
     [solar] = await chat.say("!vraag zonnepanelen")          # a kind of panel, not the kwaliteitspanel
     assert "Ik vond niemand" in solar.text

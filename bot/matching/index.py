@@ -25,7 +25,8 @@ from rapidfuzz.distance import OSA
 
 from bot.knowledge.model import Knowledge
 from bot.matching import thesaurus
-from bot.matching.normalise import MAX_WORD, content_word_set, content_words, is_common, specificity, stem, words
+from bot.matching.normalise import (MAX_WORD, content_word_set, content_words, is_common, is_content, specificity,
+                                    stem, words)
 from bot.matching.postings import MAX_VALUE, NO_ENTRIES, Compound, Field, StemPostings, WordPostings
 
 THRESHOLD = 43.0            # below this an entry is not a good enough match ...
@@ -421,7 +422,7 @@ class Index:
         return Result(doc.kind, doc.id, ranked.score, tuple(why), tuple(self.docs[n].id for n in ranked.examples))
 
     def _concepts(self, topic: str) -> list[_Concept]:
-        asked = content_words(topic)
+        asked = self._asked(topic)
         keys = [stem(w) for w in asked]
         concepts: list[_Concept] = []
         i = 0
@@ -434,6 +435,26 @@ class Index:
                 i += size
                 break
         return concepts
+
+    def _asked(self, topic: str) -> list[str]:
+        """The topic's content words, two written apart read as the one word the knowledge
+        writes ("zorg plan" is its zorgplan, "werk plaats" its werkplaats): apart, each
+        would count as a topic of its own, and "werk" would meet every samenwerking."""
+        said = words(topic)
+        asked: list[str] = []
+        i = 0
+        while i < len(said):
+            word, after = said[i], said[i + 1] if i + 1 < len(said) else ""
+            joined = word + after
+            if (len(word) >= MIN_PART and len(after) >= MIN_PART and is_content(word) and is_content(after)
+                    and is_content(joined) and stem(joined) in self.postings):
+                asked.append(joined)
+                i += 2
+                continue
+            if is_content(word):
+                asked.append(word)
+            i += 1
+        return asked
 
     def _concept(self, asked: str, key: tuple[str, ...]) -> _Concept:
         expansions: list[_Expansion] = []

@@ -57,7 +57,12 @@ def stem(word: str) -> str:
 
 def content_words(text: str) -> list[str]:
     """Folded words without function/asking words (and without "words" over MAX_WORD)."""
-    return [w for w in words(text) if 1 < len(w) <= MAX_WORD and w not in STOPWORDS]
+    return [w for w in words(text) if is_content(w)]
+
+
+def is_content(word: str) -> bool:
+    """A folded word that says something: no function/asking word, no run over MAX_WORD."""
+    return 1 < len(word) <= MAX_WORD and word not in STOPWORDS
 
 
 def content_word_set(text: str) -> set[str]:
