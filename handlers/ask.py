@@ -184,7 +184,9 @@ def answer(reply: ReplyBuilder, topic: str, results: list[Result], knowledge: Kn
     first = _Shown.pick(results, counts)
     _shown(reply, first, knowledge, lang, role, coordinators)
     if not _Shown.pick([r for r in results if r not in first], SHOWN_MORE, first).empty:
-        reply.para(t["more"], Code(f"!{MORE_COMMAND[lang]} {quote(topic)}"))
+        # a topic too long to repeat whole is asked again by the command alone (the last question)
+        again = f" {topic}" if len(topic) <= QUOTED else ""
+        reply.para(t["more"], Code(f"!{MORE_COMMAND[lang]}{again}"))
 
 
 def _shown(reply: ReplyBuilder, shown: _Shown, knowledge: Knowledge, lang: str, role: Role,

@@ -164,6 +164,15 @@ async def test_a_topic_that_points_back_is_read_with_what_the_message_said_befor
     assert own.text.startswith("Over zorgkantoren vond ik:")
 
 
+async def test_a_question_too_long_to_repeat_is_asked_for_more_by_the_command_alone(chat):
+    story = ("Bij ons moeten de teams elke week opnieuw uitzoeken wie er werkt, omdat de planning centraal "
+             "gebeurt en het zorgkantoor steeds meer verantwoording vraagt. Wie heeft ervaring met daarvan afkomen?")
+    [reply] = await chat.say(story)
+    assert reply.text.splitlines()[-1] == "Meer: !meer"          # not a cut-off topic that would ask something else
+    [more] = await chat.say("!meer")
+    assert more.text.startswith("Meer over ")
+
+
 def test_what_comes_before_a_topic_pointing_back_is_cut_to_fit():
     question = parse_topic("x" * 50 + " " + "woord " * 60 + "en de deur gaat op slot. Wie heeft ervaring met dat slot eraf?")
     assert len(question.topic) <= MAX_TOPIC and question.topic.endswith("op slot — dat slot eraf")
