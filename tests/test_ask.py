@@ -205,6 +205,19 @@ def test_a_place_alone_names_where_not_what(tmp_path):
     assert train.results == []                         # the places are not what is asked
 
 
+def test_a_name_is_matched_whole_not_by_the_words_inside_it(tmp_path):
+    (tmp_path / "organisations.yaml").write_text(
+        "organisations:\n  - id: heuvelzorg\n    name: Heuvelzorg\n    kind: zorgaanbieder\n", encoding="utf-8")
+    (tmp_path / "examples.yaml").write_text(
+        "examples:\n"
+        "  - id: nacht\n    title: Rust in de nacht\n    organisation: heuvelzorg\n    summary: Goede zorg zonder rondes.\n"
+        "  - id: heuvel\n    title: Wandelen op de heuvel\n    organisation: heuvelzorg\n"
+        "    summary: Elke dag naar buiten.\n", encoding="utf-8")
+    index = LiveKnowledge.load(tmp_path).current.index
+    assert [r.id for r in lookup("zorg", index, semantic=Semantic(None)).results] == ["nacht"]   # not all of Heuvelzorg
+    assert [r.id for r in lookup("Heuvelzorg", index, semantic=Semantic(None)).results][0] == "heuvelzorg"
+
+
 def test_a_compound_written_apart_is_the_one_word_the_knowledge_writes(tmp_path):
     (tmp_path / "organisations.yaml").write_text(
         "organisations:\n  - id: meerwende\n    name: De Meerwende\n    kind: zorgaanbieder\n", encoding="utf-8")

@@ -55,6 +55,7 @@ PLACE_ALONE = 50.0          # ... from this score, when the place is most of the
 SHOWN_ITEM = 60             # a longer item (a summary) is shown as its matching word
 
 PERSON_FIELDS = ("name", "contact")     # never "repair" a question word into someone's name
+NAME_FIELDS = ("name", "contact", "organisation")   # names: a word only they hold is not read as a compound
 
 
 class Kind(StrEnum):
@@ -197,16 +198,20 @@ class Index:
         # Items recur (themes, organisations, names): each distinct one is read once.
         spellable_items: set[str] = set()
         name_items: set[str] = set()       # people's names: no typo is repaired into one
+        named_items: set[str] = set()      # any name (a person's, an organisation's)
         for doc in self.docs:
             for field, items in zip(doc.fields, doc.items):
                 (name_items if field.label in PERSON_FIELDS else spellable_items).update(items)
+                if field.label in NAME_FIELDS:
+                    named_items.update(items)
         words_of = {item: content_word_set(item) for item in spellable_items | name_items}
         spellable = set().union(*map(words_of.__getitem__, spellable_items))
         vocabulary = spellable.union(*map(words_of.__getitem__, name_items))
         stem_of = {w: stem(w) for w in vocabulary}
         known_stems = set(stem_of.values())
+        said = set().union(*(words_of[item] for item in spellable_items - named_items))
         self._parts: dict[str, Compound] = {}      # the knowledge's compound words
-        for w in vocabulary:
+        for w in said:      # a name is matched whole: "zorg" is not about Heuvelzorg
             if 2 * MIN_PART <= len(w) <= MAX_WORD and (parts := _split(w, vocabulary, known_stems)):
                 self._parts[w] = parts
         words = WordPostings(self.docs, words_of)
