@@ -48,10 +48,18 @@ regarding concerning any some more other examples example
 @lru_cache(maxsize=200_000)
 def stem(word: str) -> str:
     """Snowball's Dutch stem, also taking off an -s it leaves (surveys, nachts):
-    applied to both sides alike, so it only has to be consistent."""
+    applied to both sides alike, so it only has to be consistent.
+
+    Snowball takes "ge" off the front as a participle's ("gemaakt" is maak, as in
+    maken), but nouns lost it too: gezondheid became zon, gezin zin, gemeente
+    meen. A word that does not end as a participle does (-d, -t; -heid is a noun)
+    keeps it, and so do its plural forms (gezinnen, gemeenten)."""
     stemmed = _stemmer.stemWord(word)
     if stemmed.endswith("s") and len(stemmed) > 4:
         stemmed = _stemmer.stemWord(stemmed[:-1])
+    if (word.startswith("ge") and not stemmed.startswith("ge") and len(word) >= 5
+            and (word.endswith("heid") or not word.endswith(("d", "t")))):
+        stemmed = "ge" + stemmed
     return stemmed
 
 
