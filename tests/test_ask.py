@@ -205,31 +205,35 @@ def test_a_place_alone_names_where_not_what(tmp_path):
     assert train.results == []                         # the places are not what is asked
 
 
-def test_a_name_is_matched_whole_not_by_the_words_inside_it(tmp_path):
+def _one_organisation(tmp_path, organisation: tuple[str, str], examples: dict[str, tuple[str, str]]):
+    """The index of a knowledge of one organisation (id, name) and its examples (id -> title, summary)."""
+    org_id, name = organisation
     (tmp_path / "organisations.yaml").write_text(
-        "organisations:\n  - id: heuvelzorg\n    name: Heuvelzorg\n    kind: zorgaanbieder\n", encoding="utf-8")
-    (tmp_path / "examples.yaml").write_text(
-        "examples:\n"
-        "  - id: nacht\n    title: Rust in de nacht\n    organisation: heuvelzorg\n    summary: Goede zorg zonder rondes.\n"
-        "  - id: heuvel\n    title: Wandelen op de heuvel\n    organisation: heuvelzorg\n"
-        "    summary: Elke dag naar buiten.\n", encoding="utf-8")
-    index = LiveKnowledge.load(tmp_path).current.index
-    assert [r.id for r in lookup("zorg", index, semantic=Semantic(None)).results] == ["nacht"]   # not all of Heuvelzorg
-    assert [r.id for r in lookup("Heuvelzorg", index, semantic=Semantic(None)).results][0] == "heuvelzorg"
+        f"organisations:\n  - id: {org_id}\n    name: {name}\n    kind: zorgaanbieder\n", encoding="utf-8")
+    (tmp_path / "examples.yaml").write_text("examples:\n" + "".join(
+        f"  - id: {id_}\n    title: {title}\n    organisation: {org_id}\n    summary: {summary}\n"
+        for id_, (title, summary) in examples.items()), encoding="utf-8")
+    return LiveKnowledge.load(tmp_path).current.index
+
+
+def _found(question: str, index) -> list[str]:
+    return [r.id for r in lookup(question, index, semantic=Semantic(None)).results]
+
+
+def test_a_name_is_matched_whole_not_by_the_words_inside_it(tmp_path):
+    index = _one_organisation(tmp_path, ("heuvelzorg", "Heuvelzorg"), {
+        "nacht": ("Rust in de nacht", "Goede zorg zonder rondes."),
+        "heuvel": ("Wandelen op de heuvel", "Elke dag naar buiten.")})
+    assert _found("zorg", index) == ["nacht"]                    # not all of Heuvelzorg
+    assert _found("Heuvelzorg", index)[0] == "heuvelzorg"
 
 
 def test_a_compound_written_apart_is_the_one_word_the_knowledge_writes(tmp_path):
-    (tmp_path / "organisations.yaml").write_text(
-        "organisations:\n  - id: meerwende\n    name: De Meerwende\n    kind: zorgaanbieder\n", encoding="utf-8")
-    (tmp_path / "examples.yaml").write_text(
-        "examples:\n"
-        "  - id: werkplaats\n    title: Een werkplaats in de oude garage\n    organisation: meerwende\n"
-        "    summary: Bewoners klussen er met vrijwilligers.\n"
-        "  - id: gemeente\n    title: Samenwerken met de gemeente\n    organisation: meerwende\n"
-        "    summary: Vaste afspraken over de plaats van bewoners in de wijk.\n", encoding="utf-8")
-    index = LiveKnowledge.load(tmp_path).current.index
-    found = lookup("Wie heeft ervaring met een werk plaats voor bewoners?", index, semantic=Semantic(None)).results
-    assert [r.id for r in found] == ["werkplaats"]        # not the example with "samenwerken" and "plaats"
+    index = _one_organisation(tmp_path, ("meerwende", "De Meerwende"), {
+        "werkplaats": ("Een werkplaats in de oude garage", "Bewoners klussen er met vrijwilligers."),
+        "gemeente": ("Samenwerken met de gemeente", "Vaste afspraken over de plaats van bewoners in de wijk.")})
+    # not the example with "samenwerken" and "plaats"
+    assert _found("Wie heeft ervaring met een werk plaats voor bewoners?", index) == ["werkplaats"]
 
 
 async def test_a_compound_is_about_its_known_first_part_not_a_known_last_one(chat):
