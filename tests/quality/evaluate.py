@@ -36,6 +36,8 @@ SETS = {
     "blind4": (HERE / "blind4/questions.yaml", HERE / "blind4/knowledge"),
     # a fifth in the same mix, written once the blend was in (the check on it that blind4 had been for the blend)
     "blind5": (HERE / "blind5/questions.yaml", HERE / "blind5/knowledge"),
+    # a sixth in that mix, written at the end of the session that built the blend, measured once: untouched
+    "blind6": (HERE / "blind6/questions.yaml", HERE / "blind6/knowledge"),
 }
 
 
