@@ -102,7 +102,7 @@ async def pledge_matches(live: LiveKnowledge, store: Path, limit: int) -> list[d
     finally:
         await database.close()
     knowledge = live.current.knowledge
-    by_kind = {kind: tuple(Candidate(p.id, p.text, p.organisation) for p in listed if p.kind == kind)
+    by_kind = {kind: tuple(Candidate.of(p) for p in listed if p.kind == kind)
                for kind in KINDS}
     refs = {p.id: p.ref for p in listed}
     semantic = default_semantic()

@@ -131,8 +131,8 @@ async def _add(command: _Ask, kind: str) -> Reply:
         NewPledge(kind, text, sender, _organisation_of(sender, command.knowledge), request.message.room_id),
         event_id=request.message.event_id or None)
     others = await command.pledges.listed(kind=_OTHER[kind])
-    candidates = tuple(_candidate(p) for p in others if p.by != sender)
-    rivals = tuple(_candidate(p) for p in await command.pledges.listed(kind=kind))
+    candidates = tuple(Candidate.of(p) for p in others if p.by != sender)
+    rivals = tuple(Candidate.of(p) for p in await command.pledges.listed(kind=kind))
     found = await asyncio.to_thread(fits, pledge.text, candidates, command.knowledge,    # off the loop, as ask
                                     rivals=rivals, semantic=default_semantic())
     reply = ReplyBuilder().para(t["noted"], Code(pledge.id), f" — {_cut(pledge.text)}")
@@ -155,7 +155,7 @@ async def _list(command: _Ask, kind: str | None) -> Reply:
     t, term = command.t, command.request.args.strip()
     listed = await command.pledges.listed(kind=kind)
     if term:
-        found = await asyncio.to_thread(fits, term, tuple(_candidate(p) for p in listed),
+        found = await asyncio.to_thread(fits, term, tuple(Candidate.of(p) for p in listed),
                                         command.knowledge, limit=len(listed))
         order = {fit.id: n for n, fit in enumerate(found)}
         listed = sorted((p for p in listed if p.id in order), key=lambda p: order[p.id])
@@ -221,10 +221,6 @@ def _line(pledge: Pledge, command: _Ask) -> list[list[Piece]]:
         who.append(f" ({org.name})" if who else org.name)
     return [[Code(pledge.id), f" {_WORD[pledge.kind][command.request.lang]} — {_cut(pledge.text)}"],
             [*who, (" · " if who else "") + _age(pledge.created, command.now, command.request.lang)]]
-
-
-def _candidate(pledge: Pledge) -> Candidate:
-    return Candidate(pledge.id, pledge.text, pledge.organisation)
 
 
 def _why(fit: Fit, lang: str) -> str:

@@ -22,6 +22,7 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
+from typing import Protocol
 
 import numpy as np
 
@@ -36,6 +37,17 @@ _KEPT = 4             # lists prepared: one per kind, and a spare while one is r
 _TIE = 1e-6           # a rival only closer by rounding (the same text) does not count
 
 
+class _Pledged(Protocol):
+    """What matching reads of a stored pledge (the store's Pledge, without importing the store)."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def text(self) -> str: ...
+    @property
+    def organisation(self) -> str | None: ...
+
+
 @dataclass(frozen=True)
 class Candidate:
     """An open pledge as matching sees it: no store, no people, just its words."""
@@ -43,6 +55,11 @@ class Candidate:
     id: str
     text: str
     organisation: str | None = None
+
+    @classmethod
+    def of(cls, pledge: _Pledged) -> Candidate:
+        """The candidate of a stored pledge (matching reads its fields, never the store)."""
+        return cls(pledge.id, pledge.text, pledge.organisation)
 
 
 @dataclass(frozen=True)
