@@ -38,6 +38,10 @@ SETS = {
     "blind5": (HERE / "blind5/questions.yaml", HERE / "blind5/knowledge"),
     # a sixth in that mix, written at the end of the session that built the blend, measured once: untouched
     "blind6": (HERE / "blind6/questions.yaml", HERE / "blind6/knowledge"),
+    # a seventh and an eighth in that mix, written by two helpers at the start of the next session and
+    # measured once on arrival; the seventh's misses were then read, the eighth's are kept unread
+    "blind7": (HERE / "blind7/questions.yaml", HERE / "blind7/knowledge"),
+    "blind8": (HERE / "blind8/questions.yaml", HERE / "blind8/knowledge"),
 }
 
 
