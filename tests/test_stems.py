@@ -18,3 +18,15 @@ def test_forms_of_one_word_meet(one: str, other: str):
                                          ("gedrag", "drag"), ("gebouw", "bouw")])
 def test_a_noun_starting_with_ge_keeps_it(noun: str, other: str):
     assert stem(noun) != stem(other)
+
+
+@pytest.mark.parametrize("form, lemma", [("woont", "wonen"), ("meldt", "melden"), ("organiseert", "organiseren"),
+                                         ("gestorven", "sterven"), ("overleed", "overlijden"),
+                                         ("zware", "zwaar"), ("regelt", "regelen"), ("afbouwt", "afbouwen")])
+def test_a_form_the_stemmer_leaves_apart_meets_its_lemma(form: str, lemma: str):
+    assert stem(form) == stem(lemma)
+
+
+def test_the_commonest_words_keep_their_own_form():
+    """"deed" read as doen would meet every entry that does something."""
+    assert stem("deed") != stem("doen") and stem("kwam") != stem("komen")

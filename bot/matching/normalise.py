@@ -2,7 +2,9 @@
 
 Members type without accents, in plural or singular, in Dutch or English; the
 knowledge is written by admins with accents and compounds. Folding accents,
-dropping function words and stemming both sides makes them meet.
+dropping function words and stemming both sides makes them meet; a word the
+stemmer cannot bring home (woont and wonen, gestorven and sterven, zware and
+zwaar) is first read as its dictionary form.
 """
 
 from __future__ import annotations
@@ -12,11 +14,15 @@ from functools import cache, lru_cache
 from pathlib import Path
 
 import Stemmer
+from simplemma.strategies.dictionary_lookup import DictionaryLookupStrategy
 
 from bot.core.text import fold, words
 
 _WORD2_RE = re.compile(r"[a-z0-9]{2,}")
 _stemmer = Stemmer.Stemmer("dutch")
+_lemmas = DictionaryLookupStrategy()     # simplemma's Dutch form -> lemma table, loaded on first use
+FILLER_ZIPF = 5.0   # words this common (deed, kwam, ging) are filler: read as doen, komen, gaan they
+                    # only add matches that mean nothing, so they keep their own form
 MAX_WORD = 40       # longer runs of letters are no words anyone searches for: left out, so the
                     # compound and typo work on a question's words (and the stem cache) stay bounded
 
@@ -53,7 +59,12 @@ def stem(word: str) -> str:
     Snowball takes "ge" off the front as a participle's ("gemaakt" is maak, as in
     maken), but nouns lost it too: gezondheid became zon, gezin zin, gemeente
     meen. A word that does not end as a participle does (-d, -t; -heid is a noun)
-    keeps it, and so do its plural forms (gezinnen, gemeenten)."""
+    keeps it, and so do its plural forms (gezinnen, gemeenten).
+
+    Snowball only cuts endings, so it leaves verb forms (regelt/regelen, meldt/melden),
+    strong verbs (stierf, gestorven/sterven) and adjectives (zware/zwaar) apart; a word is
+    first read as its lemma when the dictionary knows it."""
+    word = _lemma(word)
     stemmed = _stemmer.stemWord(word)
     if stemmed.endswith("s") and len(stemmed) > 4:
         stemmed = _stemmer.stemWord(stemmed[:-1])
@@ -61,6 +72,14 @@ def stem(word: str) -> str:
             and (word.endswith("heid") or not word.endswith(("d", "t")))):
         stemmed = "ge" + stemmed
     return stemmed
+
+
+def _lemma(word: str) -> str:
+    """The dictionary form of a Dutch word, or the word itself when it is filler or unknown."""
+    if _zipf_table().get(word, 0.0) >= FILLER_ZIPF:
+        return word
+    found = (_lemmas.get_lemma(word, "nl") or "").replace("_", "")     # af_spreken: a separable verb
+    return found if found.isalpha() and found.islower() else word
 
 
 def content_words(text: str) -> list[str]:
