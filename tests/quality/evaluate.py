@@ -39,9 +39,11 @@ SETS = {
     # a sixth in that mix, written at the end of the session that built the blend, measured once: untouched
     "blind6": (HERE / "blind6/questions.yaml", HERE / "blind6/knowledge"),
     # a seventh and an eighth in that mix, written by two helpers at the start of the next session and
-    # measured once on arrival; the seventh's misses were then read, the eighth's are kept unread
+    # measured once on arrival; both were read and tuned on later in that session
     "blind7": (HERE / "blind7/questions.yaml", HERE / "blind7/knowledge"),
     "blind8": (HERE / "blind8/questions.yaml", HERE / "blind8/knowledge"),
+    # a ninth in that mix, written in that session once blind8 had been read, measured once at its end
+    "blind9": (HERE / "blind9/questions.yaml", HERE / "blind9/knowledge"),
 }
 
 
