@@ -44,6 +44,8 @@ SETS = {
     "blind8": (HERE / "blind8/questions.yaml", HERE / "blind8/knowledge"),
     # a ninth in that mix, written in that session once blind8 had been read, measured once at its end
     "blind9": (HERE / "blind9/questions.yaml", HERE / "blind9/knowledge"),
+    # a tenth, written once blind9 had been read, measured once at the end of that session: untouched
+    "blind10": (HERE / "blind10/questions.yaml", HERE / "blind10/knowledge"),
 }
 
 
