@@ -255,9 +255,10 @@ class Index:
         written += [(t.name, *t.aliases, t.id.replace("-", " ")) for t in knowledge.themes.values()]
         written += [(o.name, *o.aliases) for o in knowledge.organisations.values() if o.aliases]
         groups = [_Group(members, SYNONYM) for members in map(_members, written) if len(members) > 1]
-        for members in _shipped():
-            if len(members) > 1 and any(all(s in self.postings for s in key) for key in members):
-                groups.append(_Group(members, BUILT_IN, shipped=True))
+        shipped, by_first_stem = _shipped(), _shipped_by_first_stem()
+        reached = {number for s in self._lexicon.intersection(by_first_stem) for number, rest in by_first_stem[s]
+                   if all(other in self.postings for other in rest)}
+        groups += [_Group(shipped[number], BUILT_IN, shipped=True) for number in sorted(reached)]
         return groups
 
     # --- searching ----------------------------------------------------------
@@ -603,6 +604,19 @@ def _members(terms: Iterable[str]) -> list[tuple[str, ...]]:
 def _shipped() -> tuple[list[tuple[str, ...]], ...]:
     """The thesaurus's groups as stem tuples, made once: a pledge list's index is rebuilt often."""
     return tuple(map(_members, thesaurus.groups()))
+
+
+@cache
+def _shipped_by_first_stem() -> dict[str, list[tuple[int, tuple[str, ...]]]]:
+    """Each term's first stem -> (its group's number, the term's other stems), for the groups of
+    two or more terms: an index finds the groups that reach its words from its own stems, not by
+    trying all 1,174 groups (2.6 ms of a 6 ms sample index, and a pledge list's is rebuilt often)."""
+    by_first: dict[str, list[tuple[int, tuple[str, ...]]]] = defaultdict(list)
+    for number, members in enumerate(_shipped()):
+        if len(members) > 1:
+            for key in members:
+                by_first[key[0]].append((number, key[1:]))
+    return dict(by_first)
 
 
 def _documents(knowledge: Knowledge) -> Iterable[_Doc]:
