@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bot.matching.index import _split
 from bot.matching.live import LiveKnowledge
 from bot.matching.meaning import Semantic
 from bot.matching.question import MAX_TOPIC, parse_topic
@@ -241,3 +242,16 @@ async def test_a_compound_is_about_its_known_first_part_not_a_known_last_one(cha
     assert "Ik vond niemand" in solar.text
     [office] = await chat.say("!vraag zorgkantoormedewerkers")       # about the zorgkantoor
     assert "Ik vond niemand" not in office.text
+
+
+def test_a_slip_in_a_long_word_is_repaired_even_where_its_letters_split_into_known_words(tmp_path):
+    index = _one_organisation(tmp_path, ("hofvaneeden", "Hof van Eeden"), {      # "eden" stems as "eding" does
+        "eetmomenten": ("Eten op elk moment", "Minder bewoners met ondervoeding sinds er vaker iets kleins is."),
+        "nacht": ("Rust in de nacht", "Minder rondes, onderzocht met de nachtdienst.")})
+    # "ondervoding" is one letter from ondervoeding, not "ondervo" + ding
+    assert _found("Hoe pakken jullie ondervoding aan?", index) == ["eetmomenten"]
+
+
+def test_a_compound_part_is_a_word_not_a_tail_that_only_stems_like_one():
+    assert _split("ondervoeding", {"eeden"}, {"eed"}) is None     # "eding" is no word, though it stems as Eeden
+    assert _split("nachtdienst", {"dienst"}, {"dienst"}) == ("nacht", "dienst")

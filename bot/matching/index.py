@@ -471,9 +471,12 @@ class Index:
                 key = cognate
         if len(key) == 1 and key[0] not in self.postings and key not in self._written:
             parts = self._compound(asked)
-            if parts:
+            # One known part beside an everyday word ("ondervo|ding") is likelier a slip of a letter
+            # in a word the knowledge holds (ondervoeding) than a compound about that part.
+            slip = self._typo(asked, edits=1) if len(parts) == 1 else None
+            if parts and not slip:
                 expansions += parts
-            elif key not in self._group_of and (fixed := self._typo(asked)):
+            elif key not in self._group_of and (fixed := slip or self._typo(asked)):
                 key, factor, via = (stem(fixed),), TYPO, Via.TYPO
         if key[0] in self.postings or len(key) > 1:
             expansions.append(_Expansion(key, factor, via))
@@ -528,11 +531,12 @@ class Index:
             for part in (head, modifier)
         ]
 
-    def _typo(self, word: str) -> str | None:
-        """The knowledge's word this one is a misspelling of; an everyday word is no misspelling."""
+    def _typo(self, word: str, edits: int = 2) -> str | None:
+        """The knowledge's word this one is a misspelling of (by at most `edits` slips, and one
+        in a word under 8 letters); an everyday word is no misspelling."""
         if len(word) < 4 or is_common(word):
             return None
-        limit = 1 if len(word) < 8 else 2
+        limit = min(edits, 1 if len(word) < 8 else 2)
         candidates = [w for size in range(len(word) - limit, len(word) + limit + 1)
                       for w in self._by_length.get(size, ())]
         found = process.extractOne(word, candidates, scorer=OSA.distance, score_cutoff=limit)   # a swap is one slip
@@ -572,13 +576,13 @@ def _split(word: str, vocabulary: set[str], known_stems: set[str]) -> Compound |
     """The parts of a compound, where either is a known word."""
     for cut in range(MIN_PART, len(word) - MIN_PART + 1):
         suffix = word[cut:]
-        if suffix in vocabulary or stem(suffix) in known_stems:
+        if suffix in vocabulary or (stem(suffix) in known_stems and is_common(suffix)):
             rest = word[:cut]
             modifier = stem(rest.removesuffix("s")) if len(rest) > MIN_PART and rest.endswith("s") else stem(rest)
             return Compound(modifier, stem(suffix))
     for cut in range(len(word) - MIN_PART, MIN_PART - 1, -1):
         prefix = word[:cut]
-        if prefix in vocabulary or stem(prefix) in known_stems:
+        if prefix in vocabulary or (stem(prefix) in known_stems and is_common(prefix)):
             return Compound(stem(prefix), stem(word[cut:]))
     return None
 
