@@ -25,6 +25,13 @@ async def test_english_question_is_answered_in_english(chat):
     assert "Waarom" not in reply.text
 
 
+async def test_asking_to_be_told_about_a_topic_asks_the_topic(chat):
+    [english] = await chat.say("Who can tell me about supervisory boards?")
+    assert english.text.startswith("On supervisory boards I found:")
+    [dutch] = await chat.say("Kan iemand mij iets vertellen over het zorgkantoor?")
+    assert dutch.text.startswith("Over het zorgkantoor vond ik:")
+
+
 async def test_commands_in_both_languages(chat):
     [dutch] = await chat.say("!vraag CQ-index")
     [english] = await chat.say("!ask CQ-index")

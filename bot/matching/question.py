@@ -35,6 +35,7 @@ _FORMS_NL = [
     r"(?:ken|kent|kennen)\s+(?:je|jij|jullie|u|iemand)\s+(?:iemand|mensen|een\s+organisatie|organisaties)\s+(?:die|met)",
     r"wie\s+kan\s+(?:mij|me|ons)?\s*(?:helpen|verder\s+helpen|iets\s+vertellen|adviseren)\s+(?:met|bij|over)",
     rf"(?:kan|wil)\s+{_ANYONE_NL}\s+(?:mij|me|ons)?\s*(?:helpen|adviseren)\s+(?:met|bij|over)",
+    rf"(?:kan|wil)\s+{_ANYONE_NL}\s+(?:mij|me|ons)?\s*(?:iets|meer|wat)?\s*vertellen\s+over",
     r"(?:ik\s+)?zoek\s+(?:iemand|mensen|een\s+organisatie)\s+(?:met\s+(?:ervaring|kennis)\s+(?:met|van|in)|die)",
     r"wie\s+(?:is|zijn)\s+er\s+(?:bezig|actief)\s+met",
 ]
@@ -44,6 +45,8 @@ _FORMS_EN = [
     r"(?:anyone|anybody|someone|somebody)\s+(?:with\s+(?:experience|expertise|knowledge)\s+(?:with|of|in|on)|who\s+knows\s+(?:anything\s+|something\s+)?about)",
     r"who\s+knows\s+(?:anything\s+|something\s+|much\s+|a\s+lot\s+)?(?:about|of)",
     r"who\s+can\s+(?:help|advise)\s+(?:me\s+|us\s+)?(?:with|on|about)",
+    r"(?:who|(?:can|could)\s+(?:anyone|anybody|someone|somebody))\s+(?:can\s+)?tell\s+(?:me|us)\s+"
+    r"(?:more\s+|something\s+|anything\s+)?about",
     r"(?:do\s+you\s+)?know\s+(?:anyone|anybody|someone|somebody)\s+(?:who|with|that)",
     r"i(?:'m|\s+am)\s+looking\s+for\s+(?:someone|people|anyone)\s+(?:with\s+experience\s+(?:with|in)|who)",
     r"who\s+(?:is|are)\s+working\s+on",
