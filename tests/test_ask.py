@@ -163,7 +163,7 @@ async def test_a_topic_that_points_back_is_read_with_what_the_message_said_befor
     [reply] = await chat.say("Ons zorgkantoor vraagt steeds meer verantwoording. Wie heeft ervaring met daarvan afkomen?")
     assert reply.text.startswith("Over Ons zorgkantoor vraagt steeds meer verantwoording — daarvan afkomen vond ik:")
     assert "Eva van Zelm" in reply.text
-    [english] = await chat.say("Our care office wants ever more reporting. Who has experience with getting rid of that?")
+    [english] = await chat.say("Our care office wants ever more accountability reports. Who has experience with getting rid of that?")
     assert "Eva van Zelm" in english.text
     # alone, such a topic has nothing to point back to; a topic of its own keeps to itself
     [alone] = await chat.say("Wie heeft ervaring met daarvan afkomen?")

@@ -31,7 +31,9 @@ from bot.matching.postings import MAX_VALUE, NO_ENTRIES, Compound, Field, StemPo
 
 THRESHOLD = 43.0            # below this an entry is not a good enough match ...
 LONG_QUESTION = 6.0         # ... lowered this much per word beyond two: long questions carry filler ...
-MIN_THRESHOLD = THRESHOLD - LONG_QUESTION * 6   # ... but never below its value at eight words
+MIN_THRESHOLD = THRESHOLD - LONG_QUESTION * 6   # ... but never below its value at eight words ...
+FILLER_LENGTH = 0.35        # ... where a word counts by its specificity plus this (at most 1): filler
+                            # ("laat", "gaan") is half a word, or it lowers the bar it fills
 SYNONYM = 0.9               # a synonym or theme alias counts almost fully
 BUILT_IN = 0.8              # a synonym from the shipped thesaurus: the admins' own words count more
 TYPO = 0.85                 # a repaired misspelling
@@ -283,7 +285,7 @@ class Index:
         if not concepts:
             return []
         if threshold is None:
-            threshold = max(MIN_THRESHOLD, THRESHOLD - LONG_QUESTION * max(0, len(concepts) - 2))
+            threshold = _threshold(sum(min(1.0, c.specificity + FILLER_LENGTH) for c in concepts))
         entries = len(self.docs)
         for concept in concepts:
             strong = self._strong(concept)
@@ -316,6 +318,12 @@ class Index:
         scores = {number: 100.0 * total / weight_sum for number, total in totals.items()}   # shown at most 100
         results = [self._result(ranked, concepts) for ranked in self._rank(scores, threshold, limit, concepts)]
         return [r for r in results if r.score >= PLACE_ALONE or any(reason.field != PLACE_FIELD for reason in r.why)]
+
+    def unsure_threshold(self, topic: str) -> float:
+        """The bar search would set if every word of `topic` counted fully towards its length.
+        Matches between this and search's own bar are ones words alone are unsure of: the
+        hybrid lets them answer when the model agrees (see hybrid.search)."""
+        return _threshold(len(self._concepts(topic)))
 
     def _strong(self, concept: _Concept) -> set[int]:
         """Entries matching the concept well (value >= STRONG): its document frequency."""
@@ -566,6 +574,11 @@ class Index:
                         shown = item if len(item) <= self._shown_item else hit
                         return Reason(field.label, shown, via, "" if via is Via.DIRECT else concept.asked)
         return None
+
+
+def _threshold(length: float) -> float:
+    """The score an entry needs to answer a question of `length` words."""
+    return max(MIN_THRESHOLD, THRESHOLD - LONG_QUESTION * max(0.0, length - 2))
 
 
 # English and Dutch endings of the same Latin words (inspection/inspectie, activity/activiteit, ...)
