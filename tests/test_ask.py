@@ -32,6 +32,13 @@ async def test_asking_to_be_told_about_a_topic_asks_the_topic(chat):
     assert dutch.text.startswith("Over het zorgkantoor vond ik:")
 
 
+async def test_a_question_without_a_question_form_is_answered_in_its_own_language(chat):
+    [english] = await chat.dm("Is there a nursing home where the residents sleep in as long as they like?")
+    assert english.text.startswith("On ")
+    [dutch] = await chat.dm("Wij lopen elk uur langs om te kijken of iedereen nog goed slaapt")   # "of" is English too
+    assert dutch.text.startswith(("Over ", "Ik vond niemand"))
+
+
 async def test_commands_in_both_languages(chat):
     [dutch] = await chat.say("!vraag CQ-index")
     [english] = await chat.say("!ask CQ-index")

@@ -4,9 +4,20 @@ from __future__ import annotations
 
 from bot.core.text import words
 
-# Enough to tell a bare English topic from a Dutch one; Dutch is the default.
-_EN_HINTS = frozenset("the who with about experience anyone someone knows has have what how and of for care".split())
-_NL_HINTS = frozenset("de het een en van met wie heeft iemand ervaring over zorg voor".split())
+# Function words (and a few of the domain's) that belong to one of the two languages only: "is",
+# "in", "we", "of", "over", "door" are both, so they tell nothing. Dutch is the default.
+_EN_HINTS = frozenset("""
+the a an and or but not to for with about from by at on into onto there where which when what who whom whose
+why how this that these those it its are were be been being has have does did can could would should will shall
+might must any anyone anybody someone somebody something anything everyone our your their they them you my his
+she experience expertise knowledge knows know looking care home homes people residents staff
+""".split())
+_NL_HINTS = frozenset("""
+de het een en van met wie heeft hebben iemand ervaring kennis voor er dat die deze dit niet geen op te bij naar
+hoe wat waar welke ons onze jullie zijn wordt worden werd kan kunnen kon ook nog al maar om aan als dan mijn je
+jij ik hij zij ze hun weet weten ken kent iets ergens nooit altijd steeds gaat gaan moet moeten mag mogen wil
+willen veel meer heel erg wij zorg bewoners mensen
+""".split())
 
 
 def guess_language(text: str) -> str:
