@@ -38,6 +38,8 @@ BLIND = (
     "blind10",  # at the end of that session: measured, never read or tuned on
     "blind11",  # at the start of the next: the hardest so far (synonyms 3 of 9), read and tuned on
     "blind12",  # written beside it: measured on arrival, never read or tuned on
+    "blind13",  # at that session's end, paraphrases screened for every stem of their answers:
+    "blind14",  # both measured once on the final code, never read (paraphrase 5 and 4 of 14)
 )
 SETS = {
     "sample": (HERE / "questions.yaml", ROOT / "knowledge"),
