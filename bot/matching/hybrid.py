@@ -13,8 +13,8 @@ may still answer, but only when one of its three best clears a cosine gate
 that no-match questions rarely reach.
 
 Either way, each candidate (words' ten best, taken at a near-zero threshold,
-and the model's three best) is ranked by one blend: words' score / 100 + 2 x cosine, so a
-weak word match the model agrees with can lead an answer the model gave. For
+and the model's three best) is ranked by one blend: words' score / 100 + 2 x
+cosine, so a weak word match the model agrees with can lead an answer the model gave. For
 many paraphrases words find *wrong* entries rather than none, so the model's
 own hits must be let in; they need a cosine of 0.30 (0.20 when words' best
 covers only a sliver of the question), since below it they only padded

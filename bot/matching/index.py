@@ -586,16 +586,20 @@ _COGNATE_SUFFIXES = (("tion", "tie"), ("sion", "sie"), ("ity", "iteit"), ("ism",
 
 
 def _split(word: str, vocabulary: set[str], known_stems: set[str]) -> Compound | None:
-    """The parts of a compound, where either is a known word."""
+    """The parts of a compound, where either is a known word: the knowledge's own, or an everyday
+    one whose stem it holds (not any tail that only stems like one: "eding" is no word)."""
+    def known(part: str) -> bool:
+        return part in vocabulary or (stem(part) in known_stems and is_common(part))
+
     for cut in range(MIN_PART, len(word) - MIN_PART + 1):
         suffix = word[cut:]
-        if suffix in vocabulary or (stem(suffix) in known_stems and is_common(suffix)):
+        if known(suffix):
             rest = word[:cut]
             modifier = stem(rest.removesuffix("s")) if len(rest) > MIN_PART and rest.endswith("s") else stem(rest)
             return Compound(modifier, stem(suffix))
     for cut in range(len(word) - MIN_PART, MIN_PART - 1, -1):
         prefix = word[:cut]
-        if prefix in vocabulary or (stem(prefix) in known_stems and is_common(prefix)):
+        if known(prefix):
             return Compound(stem(prefix), stem(word[cut:]))
     return None
 
