@@ -40,6 +40,8 @@ BLIND = (
     "blind12",  # written beside it: measured on arrival, never read or tuned on
     "blind13",  # at that session's end, paraphrases screened for every stem of their answers:
     "blind14",  # both measured once on the final code, never read (paraphrase 5 and 4 of 14)
+    "blind15",  # at the start of the next session, paraphrases screened likewise: measured on arrival
+    "blind16",  # (0.73/0.73 and 0.68/0.71), then kept apart from all tuning
 )
 SETS = {
     "sample": (HERE / "questions.yaml", ROOT / "knowledge"),
