@@ -13,6 +13,7 @@ import pytest
 
 from bot.matching import hybrid
 from bot.matching import semantic as semantic_module
+from bot.matching.adapter import QuestionAdapter
 from bot.matching.index import Kind
 from bot.matching.live import LiveKnowledge
 from bot.matching.meaning import Hit, MeaningIndex, Semantic
@@ -145,6 +146,28 @@ def test_a_paraphrase_finds_its_example_only_by_meaning(tmp_path: Path, model):
     assert lookup("Wie heeft ervaring met mondzorg?", index, semantic=side).results == []
 
 
+
+def test_the_installed_model_has_its_question_adapter_and_a_refit_is_needed_for_another(model, caplog):
+    # fails on a model upgrade until tests/quality/fit_adapter.py is run for the new version
+    assert Semantic(model).adapter is not None
+    assert Semantic(model, adapt=False).adapter is None
+    with caplog.at_level(logging.INFO):
+        assert Semantic(StubEmbedder("stub-2")).adapter is None
+    assert "no question adapter for stub-2" in caplog.text
+
+
+def test_the_adapter_moves_questions_but_leaves_unit_vectors_and_the_entries_cache(model, sample_state, tmp_path):
+    adapter = QuestionAdapter.for_model(model.version)
+    asked = model.embed(["mijn vader wordt elke nacht wakker van de zaklamp", "who helps with care offices?"])
+    moved = adapter(asked)
+    assert np.allclose(np.linalg.norm(moved, axis=1), 1.0, atol=1e-5)
+    assert 0.5 < float(np.sum(moved[0] * asked[0])) < 0.999     # near the model's reading, not the same
+    cache = VectorCache(tmp_path)
+    plain = MeaningIndex(sample_state.current.index, model, cache)
+    adapted = MeaningIndex(sample_state.current.index, model, cache, adapter)
+    assert np.array_equal(plain.vectors, adapted.vectors)          # entries as the model gives them
+
+
 class StubMeaning:
     """A meaning side with fixed cosines: the entries given, and every other one not close at all."""
 
@@ -189,7 +212,7 @@ def test_an_entry_both_words_and_meaning_find_passes_one_words_alone_found_a_lit
 
 
 def test_a_hit_of_the_model_alone_far_below_the_best_blend_is_left_out(sample_state):
-    index, question = sample_state.current.index, "inspectie"
+    index, question = sample_state.current.index, "inspectie bezoek"      # two things: meaning's full weight
     words = index.search(question, limit=10, threshold=hybrid.NEAR)
     assert "topaz-addendum" not in [r.id for r in words]
     alone = ((Kind.EXAMPLE, "topaz-addendum"), hybrid.GATE + 0.05)            # past the gate, by meaning only

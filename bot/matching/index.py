@@ -323,7 +323,11 @@ class Index:
         """The bar search would set if every word of `topic` counted fully towards its length.
         Matches between this and search's own bar are ones words alone are unsure of: the
         hybrid lets them answer when the model agrees (see hybrid.search)."""
-        return _threshold(len(self._concepts(topic)))
+        return _threshold(self.concept_count(topic))
+
+    def concept_count(self, topic: str) -> int:
+        """How many things `topic` asks about: its words, a known phrase counting once."""
+        return len(self._concepts(topic))
 
     def _strong(self, concept: _Concept) -> set[int]:
         """Entries matching the concept well (value >= STRONG): its document frequency."""

@@ -4,6 +4,8 @@ What is embedded follows MATCHING-NOTES: an example as title + summary +
 keywords; a contact as name + role + expertise + the titles of its examples,
 and a contact also inherits the cosine of each example naming them (as the
 lexical index ranks people by their examples). Organisations are left to words.
+A question's vector goes through the QuestionAdapter fitted for the model
+(adapter.py) before it meets them; entries' vectors stay as the model gives them.
 
 Building takes a model load (~1 s) and, without a warm disk cache, a minute at
 10,000 examples, so it never happens inside a question: the first lookup on a
@@ -25,6 +27,7 @@ from weakref import WeakKeyDictionary
 import numpy as np
 
 from bot.core.foreground import FOREGROUND
+from bot.matching.adapter import QuestionAdapter
 from bot.matching.index import Index, Kind
 from bot.matching.semantic import Embedder, available_embedder
 from bot.matching.vectors import VectorCache
@@ -50,8 +53,10 @@ class Hit:
 class MeaningIndex:
     """Unit vectors of an Index's examples and contacts, searched by one matrix product."""
 
-    def __init__(self, index: Index, embedder: Embedder, cache: VectorCache) -> None:
+    def __init__(self, index: Index, embedder: Embedder, cache: VectorCache,
+                 adapter: QuestionAdapter | None = None) -> None:
         self.embedder = embedder
+        self.adapter = adapter
         rows = [n for n, doc in enumerate(index.docs) if doc.kind in (Kind.EXAMPLE, Kind.CONTACT)]
         row_of = {number: row for row, number in enumerate(rows)}
         self._kinds = [index.docs[n].kind for n in rows]
@@ -78,7 +83,10 @@ class MeaningIndex:
             return []
         # einsum, not @: BLAS would spread this over threads, which on a busy machine
         # made the p95 ten times worse (8 ms against 1 at 12,500 entries)
-        own = np.einsum("ij,j->i", self.vectors, self.embedder.embed([text])[0])
+        asked = self.embedder.embed([text])
+        if self.adapter is not None:
+            asked = self.adapter(asked)
+        own = np.einsum("ij,j->i", self.vectors, asked[0])
         best = own.copy()
         np.maximum.at(best, self._pair_person, own[self._pair_example])
         top = sorted(np.argpartition(-best, min(limit, len(best)) - 1)[:limit], key=lambda r: (-best[r], r))
@@ -97,11 +105,13 @@ class Semantic:
 
     Every method returns at once (None while a thing is not ready yet) unless
     asked to wait: lookups run in worker threads the event loop awaits, and a
-    question must not wait a minute for vectors. `Semantic(None)` is words only."""
+    question must not wait a minute for vectors. `Semantic(None)` is words only; `adapt`:
+    questions go through the QuestionAdapter fitted for the model, where one ships."""
 
-    def __init__(self, embedder: Embedder | None, cache: VectorCache | None = None) -> None:
+    def __init__(self, embedder: Embedder | None, cache: VectorCache | None = None, adapt: bool = True) -> None:
         self._embedder = embedder
         self.cache = cache if cache is not None else VectorCache()
+        self.adapter = QuestionAdapter.for_model(embedder.version) if adapt and embedder is not None else None
         self._lock = threading.Lock()
         self._loaded = threading.Event()
         self._loading = False
@@ -176,7 +186,7 @@ class _Build:
         try:
             model = semantic.model(wait=True)
             if model is not None:
-                self.result = MeaningIndex(index, model, semantic.cache)
+                self.result = MeaningIndex(index, model, semantic.cache, semantic.adapter)
         except Exception:       # the snapshot goes on by words alone
             log.exception("meaning index not built: matching by words only")
         finally:

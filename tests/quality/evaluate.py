@@ -43,6 +43,7 @@ BLIND = (
     "blind15",  # at the start of the next session, paraphrases screened likewise: measured on arrival
     "blind16",  # (0.73/0.73 and 0.68/0.71), then kept apart from all tuning
 )
+KEPT_APART = ("blind15", "blind16")    # never fitted (fit_adapter.py) nor tuned on: the honest check
 SETS = {
     "sample": (HERE / "questions.yaml", ROOT / "knowledge"),
     "heldout": (ROOT / "tests/data/heldout/questions.yaml", ROOT / "tests/data/heldout/knowledge"),
