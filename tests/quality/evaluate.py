@@ -42,8 +42,10 @@ BLIND = (
     "blind14",  # both measured once on the final code, never read (paraphrase 5 and 4 of 14)
     "blind15",  # at the start of the next session, paraphrases screened likewise: measured on arrival
     "blind16",  # (0.73/0.73 and 0.68/0.71), then kept apart from all tuning
+    "blind17",  # at that session's end, likewise: measured once on its final code, never read
+    "blind18",
 )
-KEPT_APART = ("blind15", "blind16")    # never fitted (fit_adapter.py) nor tuned on: the honest check
+KEPT_APART = ("blind15", "blind16", "blind17", "blind18")    # never fitted (fit_adapter.py) nor tuned on: the honest check
 SETS = {
     "sample": (HERE / "questions.yaml", ROOT / "knowledge"),
     "heldout": (ROOT / "tests/data/heldout/questions.yaml", ROOT / "tests/data/heldout/knowledge"),

@@ -4,11 +4,12 @@
     python -m tests.quality.fit_adapter --check    # leave one set out: the model's recall@3 without and with
 
 Every set but those in evaluate.KEPT_APART, with the questions written for fitting
-only beside its knowledge (training/NAME.yaml: paraphrases, English, synonyms, by
-writers who saw neither matcher nor code): each answerable question's vector is
-pulled towards its right entries and pushed from the other entries of its own
-knowledge (a softmax over that knowledge at temperature TAU; contacts as their
-own text), W held near the identity by a penalty. Deterministic: the same sets
+only beside its knowledge (training/NAME.yaml), and the networks written for fitting
+only (training/NAME/: a knowledge directory and its questions); all paraphrases,
+English and synonyms by writers who saw neither matcher nor code. Each answerable
+question's vector is pulled towards its right entries and pushed from the other
+entries of its own knowledge (a softmax over that knowledge at temperature TAU;
+contacts as their own text), W held near the identity by a penalty. Deterministic: the same sets
 and model give the same file. Refit after a model upgrade or new sets; then
 measure the sets kept apart, which neither this nor any tuning has seen.
 """
@@ -51,7 +52,9 @@ class QuestionSet:
 
 
 def load(name: str, model: Embedder) -> QuestionSet:
-    questions_file, knowledge_dir = SETS[name]
+    """A measured set (evaluate.SETS) with its fitting-only questions, or a fitting-only
+    network of its own (training/NAME/knowledge and questions.yaml)."""
+    questions_file, knowledge_dir = SETS.get(name) or (TRAINING / "-", TRAINING / name / "knowledge")
     meaning = Semantic(model, adapt=False).index_for(LiveKnowledge.load(knowledge_dir).current.index, wait=True)
     row = {f"{kind}:{id_}": n for n, (kind, id_) in enumerate(zip(meaning._kinds, meaning._ids))}
     # organisations are left to words (meaning.py): a question only they answer teaches nothing here
@@ -60,7 +63,7 @@ def load(name: str, model: Embedder) -> QuestionSet:
         return [q for q in questions if any(e in row for e in q["expect"])]
 
     measured = answerable(questions_file)
-    asked = measured + answerable(TRAINING / f"{name}.yaml")
+    asked = measured + answerable(TRAINING / f"{name}.yaml") + answerable(TRAINING / name / "questions.yaml")
     right = np.zeros((len(asked), len(row)))
     for n, q in enumerate(asked):
         right[n, [row[e] for e in q["expect"] if e in row]] = 1
@@ -106,15 +109,17 @@ def main(argv: list[str]) -> None:
     model = available_embedder()
     if model is None:
         sys.exit("the sentence model is not installed")
-    sets = [load(name, model) for name in SETS if name not in KEPT_APART]
+    networks = sorted(folder.name for folder in TRAINING.iterdir() if (folder / "knowledge").is_dir())
+    sets = [load(name, model) for name in [*SETS, *networks] if name not in KEPT_APART]
     if "--check" in argv:
         before = after = 0.0
-        for held in sets:
+        measured = [s for s in sets if s.measured]
+        for held in measured:
             adapter = QuestionAdapter(fit([s for s in sets if s is not held]))
             plain, adapted = recall3(held, None), recall3(held, adapter)
             before, after = before + plain, after + adapted
             print(f"{held.name}: recall@3 {plain:.2f} -> {adapted:.2f}", flush=True)
-        print(f"mean: {before / len(sets):.3f} -> {after / len(sets):.3f}")
+        print(f"mean: {before / len(measured):.3f} -> {after / len(measured):.3f}")
         return
     ADAPTERS.mkdir(exist_ok=True)
     path = ADAPTERS / f"{model.version}.npy"

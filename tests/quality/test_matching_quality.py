@@ -1,4 +1,4 @@
-"""The matcher's quality floors on eighteen question sets, by words alone and as the hybrid.
+"""The matcher's quality floors on twenty question sets, by words alone and as the hybrid.
 
 `sample` asks about knowledge/ (the network's own sample knowledge); `heldout`
 asks about a differently written network under tests/data/heldout, which the
@@ -40,7 +40,7 @@ FLOORS = {   # hit@1, hit@3, share of no-match questions answered with nothing (
     # questions it has seen (blind hit@3 0.83 -> 0.92, blind14 0.74 -> 0.92): they guard against a
     # broken adapter or blend, and blind15/blind16 below are the honest reading.
     ("blind", "words"): (0.68, 0.68, 1.0),   # 0.70/0.70/1.00
-    ("blind", "hybrid"): (0.90, 0.90, 1.0),   # 0.92/0.92/1.00
+    ("blind", "hybrid"): (0.89, 0.89, 1.0),   # 0.91/0.91/1.00
     ("blind2", "words"): (0.58, 0.62, 0.94),   # 0.60/0.65/0.94
     ("blind2", "hybrid"): (0.87, 0.87, 0.88),   # 0.89/0.89/0.89
     ("blind3", "words"): (0.54, 0.58, 1.0),   # 0.56/0.60/1.00
@@ -52,7 +52,7 @@ FLOORS = {   # hit@1, hit@3, share of no-match questions answered with nothing (
     ("blind6", "words"): (0.66, 0.69, 0.75),   # 0.68/0.71/0.75
     ("blind6", "hybrid"): (0.92, 0.92, 0.74),   # 0.94/0.94/0.75
     ("blind7", "words"): (0.77, 0.80, 0.87),   # 0.79/0.82/0.88
-    ("blind7", "hybrid"): (0.93, 0.93, 0.74),   # 0.95/0.95/0.75
+    ("blind7", "hybrid"): (0.92, 0.92, 0.74),   # 0.94/0.94/0.75
     ("blind8", "words"): (0.74, 0.77, 1.0),   # 0.76/0.79/1.00
     ("blind8", "hybrid"): (0.93, 0.93, 1.0),   # 0.95/0.95/1.00
     ("blind9", "words"): (0.66, 0.74, 0.87),   # 0.68/0.76/0.88
@@ -73,7 +73,13 @@ FLOORS = {   # hit@1, hit@3, share of no-match questions answered with nothing (
     ("blind15", "words"): (0.66, 0.67, 0.87),   # 0.68/0.69/0.88
     ("blind15", "hybrid"): (0.74, 0.77, 0.87),   # 0.76/0.79/0.88
     ("blind16", "words"): (0.64, 0.64, 1.0),   # 0.66/0.66/1.00
-    ("blind16", "hybrid"): (0.72, 0.72, 1.0),   # 0.74/0.74/1.00
+    ("blind16", "hybrid"): (0.72, 0.74, 1.0),   # 0.74/0.76/1.00
+    # written at that session's end, measured once on its final code (without the adapter:
+    # 0.76/0.79/0.75 and 0.76/0.76/0.75)
+    ("blind17", "words"): (0.66, 0.67, 0.87),   # 0.68/0.69/0.88
+    ("blind17", "hybrid"): (0.80, 0.83, 0.87),   # 0.82/0.85/0.88
+    ("blind18", "words"): (0.66, 0.67, 0.87),   # 0.68/0.69/0.88
+    ("blind18", "hybrid"): (0.77, 0.82, 0.87),   # 0.79/0.84/0.88
 }
 
 
