@@ -146,7 +146,6 @@ def test_a_paraphrase_finds_its_example_only_by_meaning(tmp_path: Path, model):
     assert lookup("Wie heeft ervaring met mondzorg?", index, semantic=side).results == []
 
 
-
 def test_the_installed_model_has_its_question_adapter_and_a_refit_is_needed_for_another(model, caplog):
     # fails on a model upgrade until tests/quality/fit_adapter.py is run for the new version
     assert Semantic(model).adapter is not None

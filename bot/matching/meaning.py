@@ -76,6 +76,11 @@ class MeaningIndex:
                  else _contact_text(index, n, titles.get(row, [])) for row, n in enumerate(rows)]
         self.vectors = cache.vectors(embedder, texts)
 
+    @property
+    def entries(self) -> list[tuple[Kind, str]]:
+        """The examples and contacts, in the order of their rows of `vectors`."""
+        return list(zip(self._kinds, self._ids))
+
     def search(self, text: str, limit: int, among: Iterable[tuple[Kind, str]] = ()) -> list[Hit]:
         """The `limit` entries closest to `text`, closest first; then those of `among` not yet
         given, in its order (the hybrid weighs the entries words found by their cosine too)."""

@@ -9,9 +9,10 @@ only (training/NAME/: a knowledge directory and its questions); all paraphrases,
 English and synonyms by writers who saw neither matcher nor code. Each answerable
 question's vector is pulled towards its right entries and pushed from the other
 entries of its own knowledge (a softmax over that knowledge at temperature TAU;
-contacts as their own text), W held near the identity by a penalty. Deterministic: the same sets
-and model give the same file. Refit after a model upgrade or new sets; then
-measure the sets kept apart, which neither this nor any tuning has seen.
+contacts as their own text), W held near the identity by a penalty.
+Deterministic: the same sets and model give the same file. Refit after a model
+upgrade or new sets; then measure the sets kept apart, which neither this nor
+any tuning has seen.
 """
 
 from __future__ import annotations
@@ -47,6 +48,7 @@ class QuestionSet:
     questions: np.ndarray       # their raw vectors, a row each
     entries: np.ndarray         # the knowledge's example and contact vectors
     right: np.ndarray           # questions x entries: 1 where the entry answers
+    row: dict[str, int]         # "kind:id" -> its column of `right`
     measured: int               # the first this many are the set's own (evaluate.py), the rest for fitting only
     meaning: MeaningIndex       # to measure recall as the bot ranks (a contact has its examples' cosine)
 
@@ -54,12 +56,12 @@ class QuestionSet:
 def load(name: str, model: Embedder) -> QuestionSet:
     """A measured set (evaluate.SETS) with its fitting-only questions, or a fitting-only
     network of its own (training/NAME/knowledge and questions.yaml)."""
-    questions_file, knowledge_dir = SETS.get(name) or (TRAINING / "-", TRAINING / name / "knowledge")
+    questions_file, knowledge_dir = SETS[name] if name in SETS else (None, TRAINING / name / "knowledge")
     meaning = Semantic(model, adapt=False).index_for(LiveKnowledge.load(knowledge_dir).current.index, wait=True)
-    row = {f"{kind}:{id_}": n for n, (kind, id_) in enumerate(zip(meaning._kinds, meaning._ids))}
+    row = {f"{kind}:{id_}": n for n, (kind, id_) in enumerate(meaning.entries)}
     # organisations are left to words (meaning.py): a question only they answer teaches nothing here
-    def answerable(path: Path) -> list[dict]:
-        questions = yaml.safe_load(path.read_text(encoding="utf-8"))["questions"] if path.is_file() else []
+    def answerable(path: Path | None) -> list[dict]:
+        questions = yaml.safe_load(path.read_text(encoding="utf-8"))["questions"] if path and path.is_file() else []
         return [q for q in questions if any(e in row for e in q["expect"])]
 
     measured = answerable(questions_file)
@@ -69,7 +71,7 @@ def load(name: str, model: Embedder) -> QuestionSet:
         right[n, [row[e] for e in q["expect"] if e in row]] = 1
     topics = [parse_topic(q["q"]).topic or q["q"] for q in asked]
     return QuestionSet(name, topics, model.embed(topics).astype(np.float64), meaning.vectors.astype(np.float64),
-                       right, len(measured), meaning)
+                       right, row, len(measured), meaning)
 
 
 def fit(sets: list[QuestionSet]) -> np.ndarray:
@@ -102,7 +104,7 @@ def recall3(s: QuestionSet, adapter: QuestionAdapter | None) -> float:
     """The model's own recall@3 on the set, asked as the bot asks it."""
     s.meaning.adapter = adapter
     found = [s.meaning.search(topic, 3) for topic in s.topics[:s.measured]]
-    return sum(any(s.right[n, s.meaning._row[(h.kind, h.id)]] for h in hits) for n, hits in enumerate(found)) / len(found)
+    return sum(any(s.right[n, s.row[f"{h.kind}:{h.id}"]] for h in hits) for n, hits in enumerate(found)) / len(found)
 
 
 def main(argv: list[str]) -> None:
