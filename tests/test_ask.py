@@ -251,6 +251,15 @@ def test_a_compound_written_apart_is_the_one_word_the_knowledge_writes(tmp_path)
     assert _found("Wie heeft ervaring met een werk plaats voor bewoners?", index) == ["werkplaats"]
 
 
+def test_a_word_the_knowledge_writes_apart_may_be_asked_as_one(tmp_path):
+    index = _one_organisation(tmp_path, ("meerwende", "De Meerwende"), {
+        "app": ("Een familie-app voor foto's uit de huiskamer", "Berichtjes in plaats van bellen."),
+        "deuren": ("Open deuren op de gesloten afdeling", "Bewoners lopen vrij de tuin in."),
+        "beleid": ("Familiebeleid met vaste afspraken", "Beleid voor het bezoek in de avond.")})
+    assert _found("Wie heeft ervaring met een familieapp?", index) == ["app"]     # "app" is too short a part
+    assert _found("Wie heeft een opendeurenbeleid?", index)[0] == "deuren"        # a part written apart
+
+
 async def test_a_compound_is_about_its_known_first_part_not_a_known_last_one(chat):
     [solar] = await chat.say("!vraag zonnepanelen")          # a kind of panel, not the kwaliteitspanel
     assert "Ik vond niemand" in solar.text

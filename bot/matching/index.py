@@ -56,6 +56,7 @@ PLACE_ALONE = 50.0          # ... from this score, when the place is most of the
                             # "de trein naar Zwolle")
 SHOWN_ITEM = 60             # a longer item (a summary) is shown as its matching word
 
+APART_FIELDS = ("keyword", "title", "expertise", "theme", "role")   # short items: word pairs in them
 PERSON_FIELDS = ("name", "contact")     # never "repair" a question word into someone's name
 NAME_FIELDS = ("name", "contact", "organisation")   # names: a word only they hold is not read as a compound
 
@@ -201,11 +202,14 @@ class Index:
         spellable_items: set[str] = set()
         name_items: set[str] = set()       # people's names: no typo is repaired into one
         named_items: set[str] = set()      # any name (a person's, an organisation's)
+        apart_items: set[str] = set()      # short items, where two words may be one written apart
         for doc in self.docs:
             for field, items in zip(doc.fields, doc.items):
                 (name_items if field.label in PERSON_FIELDS else spellable_items).update(items)
                 if field.label in NAME_FIELDS:
                     named_items.update(items)
+                elif field.label in APART_FIELDS:
+                    apart_items.update(items)
         words_of = {item: content_word_set(item) for item in spellable_items | name_items}
         spellable = set().union(*map(words_of.__getitem__, spellable_items))
         vocabulary = spellable.union(*map(words_of.__getitem__, name_items))
@@ -216,12 +220,21 @@ class Index:
         for w in said:      # a name is matched whole: "zorg" is not about Heuvelzorg
             if 2 * MIN_PART <= len(w) <= MAX_WORD and (parts := _split(w, vocabulary, known_stems)):
                 self._parts[w] = parts
-        words = WordPostings(self.docs, words_of)
-        self.postings = StemPostings(words, stem_of, self._parts)
+        # "familie-app", "open deuren": what a member may write as one word (familieapp, opendeuren)
+        self._apart: dict[str, tuple[str, str]] = {}
+        for item in apart_items:
+            said_apart = words(item)
+            for first, second in zip(said_apart, said_apart[1:]):
+                joined = first + second
+                if len(joined) >= 2 * MIN_PART - 1 and is_content(first) and is_content(second) \
+                        and joined not in vocabulary:
+                    self._apart[joined] = (stem_of.get(first) or stem(first), stem_of.get(second) or stem(second))
+        held = WordPostings(self.docs, words_of)
+        self.postings = StemPostings(held, stem_of, self._parts)
         self._lexicon = self.postings.stems()
         self._rankings: dict[str, _Ranking] = {}
         self._stems_of: dict[str, frozenset[str]] = {}     # item -> its stems, for _depth
-        frequency = Counter({w: words.frequency(w) for w in spellable})
+        frequency = Counter({w: held.frequency(w) for w in spellable})
         for terms in (*knowledge.synonyms, *((t.name, *t.aliases) for t in knowledge.themes.values())):
             frequency.update(content_words(" ".join(terms)))
         self._by_length: dict[int, list[str]] = defaultdict(list)
@@ -481,6 +494,8 @@ class Index:
             cognate = self._cognate(asked)
             if cognate:
                 key = cognate
+        if len(key) == 1 and key[0] not in self.postings and asked in self._apart:
+            key = self._apart[asked]
         if len(key) == 1 and key[0] not in self.postings and key not in self._written:
             parts = self._compound(asked)
             # One known part beside an everyday word ("ondervo|ding") is likelier a slip of a letter
@@ -519,7 +534,7 @@ class Index:
             modifier, head = word[:cut], word[cut:]
             if modifier.endswith("s") and len(modifier) > MIN_PART and stem(modifier) not in self._lexicon:
                 modifier = modifier[:-1]
-            known = [part for part in (modifier, head) if stem(part) in self._lexicon]
+            known = [part for part in (modifier, head) if self._part_stems(part)]
             if len(known) == 2:
                 splits.append((2, min(len(modifier), len(head)), modifier, head))
             elif known == [modifier] and len(modifier) >= MIN_PART + 2:
@@ -535,13 +550,20 @@ class Index:
             return []
         size, _, modifier, head = max(splits)
         if size == 1:
-            return [_Expansion((stem(modifier),), COMPOUND_PART + COMPOUND_SPECIFIC, Via.COMPOUND)]
+            return [_Expansion(self._part_stems(modifier), COMPOUND_PART + COMPOUND_SPECIFIC, Via.COMPOUND)]
         weights = {part: specificity(part) for part in (modifier, head)}
         top = max(weights.values())
-        return [_Expansion((stem(modifier), stem(head)), COMPOUND_BOTH, Via.COMPOUND)] + [
-            _Expansion((stem(part),), COMPOUND_PART + COMPOUND_SPECIFIC * weights[part] / top, Via.COMPOUND)
+        return [_Expansion(self._part_stems(modifier) + self._part_stems(head), COMPOUND_BOTH, Via.COMPOUND)] + [
+            _Expansion(self._part_stems(part), COMPOUND_PART + COMPOUND_SPECIFIC * weights[part] / top, Via.COMPOUND)
             for part in (head, modifier)
         ]
+
+    def _part_stems(self, part: str) -> tuple[str, ...]:
+        """The stems a compound's part stands for: its own, or the two words the knowledge writes
+        apart ("opendeurenbeleid" is open deuren + beleid); none when the knowledge has neither."""
+        if (own := stem(part)) in self._lexicon:
+            return (own,)
+        return self._apart.get(part, ())
 
     def _typo(self, word: str, edits: int = 2) -> str | None:
         """The knowledge's word this one is a misspelling of (by at most `edits` slips, and one
