@@ -20,6 +20,11 @@ def test_a_noun_starting_with_ge_keeps_it(noun: str, other: str):
     assert stem(noun) != stem(other)
 
 
+@pytest.mark.parametrize("place, activity", [("wasserij", "wassen"), ("drukkerij", "druk"), ("brouwerij", "brouwen")])
+def test_the_place_of_a_trade_is_not_its_activity(place: str, activity: str):
+    assert stem(place) != stem(activity) and stem(place) == stem(place + "en")
+
+
 @pytest.mark.parametrize("form, lemma", [("woont", "wonen"), ("meldt", "melden"), ("organiseert", "organiseren"),
                                          ("gestorven", "sterven"), ("overleed", "overlijden"),
                                          ("zware", "zwaar"), ("regelt", "regelen"), ("afbouwt", "afbouwen")])

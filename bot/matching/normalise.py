@@ -51,6 +51,9 @@ regarding concerning any some more other examples example
 """.split())
 
 
+PLACE_ENDINGS = ("erij", "erijen")     # the place or trade of an activity, not the activity itself
+
+
 @lru_cache(maxsize=200_000)
 def stem(word: str) -> str:
     """Snowball's Dutch stem, also taking off an -s it leaves (surveys, nachts):
@@ -65,6 +68,8 @@ def stem(word: str) -> str:
     strong verbs (stierf, gestorven/sterven) and adjectives (zware/zwaar) apart; a word is
     first read as its lemma when the dictionary knows it."""
     word = _lemma(word)
+    if word.endswith(PLACE_ENDINGS):       # a wasserij is no wassen, a boerderij no boer
+        return word.removesuffix("en")
     stemmed = _stemmer.stemWord(word)
     if stemmed.endswith("s") and len(stemmed) > 4:
         stemmed = _stemmer.stemWord(stemmed[:-1])
