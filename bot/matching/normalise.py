@@ -23,6 +23,8 @@ _stemmer = Stemmer.Stemmer("dutch")
 _lemmas = DictionaryLookupStrategy()     # simplemma's Dutch form -> lemma table, loaded on first use
 FILLER_ZIPF = 5.0   # words this common (deed, kwam, ging) are filler: read as doen, komen, gaan they
                     # only add matches that mean nothing, so they keep their own form
+VERB_PREFIXES = ("aan", "af", "be", "er", "her", "in", "mee", "na", "om", "on", "op", "over", "onder", "toe",
+                 "uit", "ver", "voor", "weg")
 MAX_WORD = 40       # longer runs of letters are no words anyone searches for: left out, so the
                     # compound and typo work on a question's words (and the stem cache) stay bounded
 
@@ -84,7 +86,14 @@ def _lemma(word: str) -> str:
     if _zipf_table().get(word, 0.0) >= FILLER_ZIPF:
         return word
     found = (_lemmas.get_lemma(word, "nl") or "").replace("_", "")     # af_spreken: a separable verb
-    return found if found.isalpha() and found.islower() else word
+    if not (found.isalpha() and found.islower()):
+        return word
+    # The table also holds forms of verbs with a prefix the word lacks: gewassen as aanwassen, geweten
+    # (a conscience) as verwijten, vaart as ervaren; a lemma may drop the word's ge-, never add a prefix.
+    bare = word.removeprefix("ge")
+    added = next((p for p in VERB_PREFIXES if found.startswith(p) and not bare.startswith(p)
+                  and not word.startswith(p)), None)
+    return word if added else found
 
 
 def content_words(text: str) -> list[str]:
