@@ -240,3 +240,13 @@ def test_when_words_find_nothing_a_dutch_question_needs_a_surer_model_than_an_en
     assert index.search("paardrijden", limit=1) == []             # words know nothing of it
     assert [r.id for r in hybrid.search(index, between, "paardrijden", 5, "en")] == ["topaz-addendum"]
     assert hybrid.search(index, between, "paardrijden", 5, "nl") == []
+
+
+def test_a_long_dutch_story_words_find_nothing_for_needs_only_the_english_gate(sample_state):
+    index = sample_state.current.index
+    between = fixed_meaning(Kind.EXAMPLE, "topaz-addendum", (hybrid.ALONE_GATE["nl"] + hybrid.ALONE_GATE["en"]) / 2)
+    story = "mijn opa wil graag paardrijden maar zijn knieën protesteren en de manege ligt ver weg van zijn flat"
+    assert index.search(story, limit=1) == [] and index.concept_count(story) >= hybrid.LONG
+    assert [r.id for r in hybrid.search(index, between, story, 5, "nl")] == ["topaz-addendum"]
+    short = "paardrijden bij de manege"                          # a short one is likelier a near miss
+    assert index.search(short, limit=1) == [] and hybrid.search(index, between, short, 5, "nl") == []
