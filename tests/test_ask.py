@@ -5,6 +5,7 @@ from __future__ import annotations
 from bot.matching.index import _split
 from bot.matching.live import LiveKnowledge
 from bot.matching.meaning import Semantic
+from bot.matching.normalise import specificity
 from bot.matching.question import MAX_TOPIC, parse_topic
 from handlers.ask import lookup
 
@@ -273,6 +274,12 @@ def test_a_slip_in_a_long_word_is_repaired_even_where_its_letters_split_into_kno
         "nacht": ("Rust in de nacht", "Minder rondes, onderzocht met de nachtdienst.")})
     # "ondervoding" is one letter from ondervoeding, not "ondervo" + ding
     assert _found("Hoe pakken jullie ondervoding aan?", index) == ["eetmomenten"]
+
+
+def test_a_known_phrase_of_common_words_is_more_specific_than_either_word(sample_state):
+    """"care office" is a zorgkantoor: read as specific as "office", it weighed as filler."""
+    [phrase] = sample_state.current.index._concepts("care office")
+    assert phrase.specificity > max(specificity("care"), specificity("office")) + 0.1
 
 
 def test_a_compound_part_is_a_word_not_a_tail_that_only_stems_like_one():

@@ -512,7 +512,8 @@ class Index:
             group = self._groups[number]
             expansions += [_Expansion(member, group.weight * factor, synonym_via)
                            for member in group.members if member != key]
-        return _Concept(asked, expansions, max(specificity(w) for w in asked.split()))
+        # a phrase says more than its most specific word: "care office" is no filler, though care and office are
+        return _Concept(asked, expansions, 1.0 - math.prod(1.0 - specificity(w) for w in asked.split()))
 
     def _cognate(self, word: str) -> tuple[str, ...] | None:
         """The knowledge's Dutch form of an English word it does not hold: "inspections" is
