@@ -202,6 +202,13 @@ async def test_english_plurals_and_cognates_meet_the_dutch_knowledge(chat):
     assert "Meer vrijheid voor bewoners en vragen van de inspectie" in reply.text
 
 
+def test_english_adjectives_meet_their_dutch_forms(tmp_path):
+    index = _one_organisation(tmp_path, ("meerwende", "De Meerwende"), {
+        "digitaal": ("Digitaal overdragen bij de dienstwissel", "De overdracht staat op de tablet."),
+        "regio": ("Samen in de regio", "Vaste afspraken met de buren.")})
+    assert _found("digital", index) == ["digitaal"]         # -al is -aal, as -ity is -iteit
+
+
 async def test_a_slip_in_the_question_word_still_asks_the_topic(chat):
     [reply] = await chat.say("wie heeft erfaring met zorgkantoren?")    # one letter wrong in "ervaring"
     assert reply.text.startswith("Over zorgkantoren vond ik:")

@@ -608,8 +608,9 @@ def _threshold(length: float) -> float:
     return max(MIN_THRESHOLD, THRESHOLD - LONG_QUESTION * max(0.0, length - 2))
 
 
-# English and Dutch endings of the same Latin words (inspection/inspectie, activity/activiteit, ...)
-_COGNATE_SUFFIXES = (("tion", "tie"), ("sion", "sie"), ("ity", "iteit"), ("ism", "isme"), ("ics", "iek"))
+# English and Dutch endings of the same Latin words (inspection/inspectie, activity/activiteit, digital/digitaal, ...)
+_COGNATE_SUFFIXES = (("tion", "tie"), ("sion", "sie"), ("ity", "iteit"), ("ism", "isme"), ("ics", "iek"), ("ical", "isch"),
+                     ("ic", "isch"), ("ive", "ief"), ("ary", "air"), ("al", "aal"))
 
 
 def _split(word: str, vocabulary: set[str], known_stems: set[str]) -> Compound | None:
