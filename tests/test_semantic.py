@@ -250,3 +250,13 @@ def test_a_long_dutch_story_words_find_nothing_for_needs_only_the_english_gate(s
     assert [r.id for r in hybrid.search(index, between, story, 5, "nl")] == ["topaz-addendum"]
     short = "paardrijden bij de manege"                          # a short one is likelier a near miss
     assert index.search(short, limit=1) == [] and hybrid.search(index, between, short, 5, "nl") == []
+
+
+def test_a_sliver_of_words_adds_nothing_to_the_models_order(sample_state):
+    index = sample_state.current.index
+    story = "Onze bewoners mogen nooit zelf naar buiten en de deur zit altijd op slot bij ons in het huis"
+    [sliver] = index.search(story, limit=1, threshold=hybrid.NEAR)
+    assert sliver.score < hybrid.WEAK
+    other = (Kind.EXAMPLE, "reflectiegesprekken") if sliver.id != "reflectiegesprekken" else (Kind.EXAMPLE, "topaz-addendum")
+    meaning = StubMeaning({(sliver.kind, sliver.id): hybrid.ALONE_GATE["nl"], other: hybrid.ALONE_GATE["nl"] + 0.01})
+    assert [r.id for r in hybrid.search(index, meaning, story, 5)][0] == other[1]      # the nearer in meaning
