@@ -283,6 +283,15 @@ def test_a_slip_in_a_long_word_is_repaired_even_where_its_letters_split_into_kno
     assert _found("Hoe pakken jullie ondervoding aan?", index) == ["eetmomenten"]
 
 
+def test_a_real_word_the_knowledge_lacks_is_no_misspelling_of_one_it_holds(tmp_path):
+    index = _one_organisation(tmp_path, ("hofvaneeden", "Hof van Eeden"), {
+        "kast": ("Een eigen kastje op de kamer", "Bewoners bewaren hun spullen tussen de bezoeken."),
+        "thuis": ("Zorg thuis", "Wie nog thuis woont, krijgt de wijkverpleging.")})
+    assert _found("Wie heeft een katje op de afdeling?", index) == []      # a kitten, not a kastje
+    assert _found("Hoe sussen jullie onrust?", index) == []                 # sussen is no slip of tussen
+    assert _found("Wie heeft een kastej?", index) == ["kast"]               # a swap in a word it holds still is
+
+
 def test_a_known_phrase_of_common_words_is_more_specific_than_either_word(sample_state):
     """"care office" is a zorgkantoor: read as specific as "office", it weighed as filler."""
     [phrase] = sample_state.current.index._concepts("care office")

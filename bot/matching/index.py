@@ -25,7 +25,7 @@ from rapidfuzz.distance import OSA
 
 from bot.knowledge.model import Knowledge
 from bot.matching import thesaurus
-from bot.matching.normalise import (MAX_WORD, content_word_set, content_words, is_common, is_content, specificity,
+from bot.matching.normalise import (MAX_WORD, content_word_set, content_words, is_common, is_content, is_dutch, specificity,
                                     stem, words)
 from bot.matching.postings import MAX_VALUE, NO_ENTRIES, Compound, Field, StemPostings, WordPostings
 
@@ -569,7 +569,7 @@ class Index:
     def _typo(self, word: str, edits: int = 2) -> str | None:
         """The knowledge's word this one is a misspelling of (by at most `edits` slips, and one
         in a word under 8 letters); an everyday word is no misspelling."""
-        if len(word) < 4 or is_common(word):
+        if len(word) < 4 or is_dutch(word):
             return None
         limit = min(edits, 1 if len(word) < 8 else 2)
         candidates = [w for size in range(len(word) - limit, len(word) + limit + 1)

@@ -138,3 +138,9 @@ def specificity(word: str) -> float:
 def is_common(word: str) -> bool:
     """An everyday word, spelled right: not a typo to repair."""
     return word in _zipf_table()
+
+
+def is_dutch(word: str) -> bool:
+    """A word of Dutch as the lemma dictionary holds it, however rare: spelled right, so not a
+    typo to repair (katje is no kastje, sussen no tussen, tukje no stukje)."""
+    return is_common(word) or _lemmas.get_lemma(word, "nl") is not None
