@@ -301,3 +301,5 @@ def test_a_known_phrase_of_common_words_is_more_specific_than_either_word(sample
 def test_a_compound_part_is_a_word_not_a_tail_that_only_stems_like_one():
     assert _split("ondervoeding", {"eeden"}, {"eed"}) is None     # "eding" is no word, though it stems as Eeden
     assert _split("nachtdienst", {"dienst"}, {"dienst"}) == ("nacht", "dienst")
+    assert _split("spelletjes", {"spel"}, {"spel", "let"}) is None     # small games, no "letjes" (letten, letsel)
+    assert _split("stalletje", {"stal"}, {"stal", "let"}) is None

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import heapq
 import math
+import re
 from bisect import bisect_right
 from collections import Counter, defaultdict
 from dataclasses import dataclass, replace
@@ -627,9 +628,14 @@ def _split(word: str, vocabulary: set[str], known_stems: set[str]) -> Compound |
             return Compound(modifier, stem(suffix))
     for cut in range(len(word) - MIN_PART, MIN_PART - 1, -1):
         prefix = word[:cut]
-        if known(prefix):
+        if known(prefix) and not _DIMINUTIVE_TAIL.fullmatch(word[cut:]):
             return Compound(stem(prefix), stem(word[cut:]))
     return None
+
+
+# what makes a word small ("spel|letje", "stal|letjes", "kamer|tje"): no second word, though
+# "letje" stems as letten and letsel do
+_DIMINUTIVE_TAIL = re.compile(r"[lmnr]?e?[tpk]?jes?")
 
 
 def _find(item: str, stems: tuple[str, ...], parts: dict[str, Compound]) -> str | None:
