@@ -20,6 +20,12 @@ def test_a_noun_starting_with_ge_keeps_it(noun: str, other: str):
     assert stem(noun) != stem(other)
 
 
+@pytest.mark.parametrize("noun, other", [("gebed", "bed"), ("gerecht", "recht"), ("gedicht", "dicht"),
+                                         ("gewicht", "wicht")])
+def test_a_noun_of_ge_and_a_word_ending_as_a_participle_does_keeps_it(noun: str, other: str):
+    assert stem(noun) != stem(other) and stem(noun) == stem(noun + "en")      # gerechten: dishes, not rights
+
+
 @pytest.mark.parametrize("place, activity", [("wasserij", "wassen"), ("drukkerij", "druk"), ("brouwerij", "brouwen")])
 def test_the_place_of_a_trade_is_not_its_activity(place: str, activity: str):
     assert stem(place) != stem(activity) and stem(place) == stem(place + "en")

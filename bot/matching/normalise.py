@@ -64,7 +64,8 @@ def stem(word: str) -> str:
     Snowball takes "ge" off the front as a participle's ("gemaakt" is maak, as in
     maken), but nouns lost it too: gezondheid became zon, gezin zin, gemeente
     meen. A word that does not end as a participle does (-d, -t; -heid is a noun)
-    keeps it, and so do its plural forms (gezinnen, gemeenten).
+    keeps it, and so do its plural forms (gezinnen, gemeenten); so does one whose rest is
+    a headword, not a verb form (gebed, gerecht: bed, recht; gemaakt's rest maakt is maken).
 
     Snowball only cuts endings, so it leaves verb forms (regelt/regelen, meldt/melden),
     strong verbs (stierf, gestorven/sterven) and adjectives (zware/zwaar) apart; a word is
@@ -76,9 +77,15 @@ def stem(word: str) -> str:
     if stemmed.endswith("s") and len(stemmed) > 4:
         stemmed = _stemmer.stemWord(stemmed[:-1])
     if (word.startswith("ge") and not stemmed.startswith("ge") and len(word) >= 5
-            and (word.endswith("heid") or not word.endswith(("d", "t")))):
+            and (word.endswith("heid") or not word.endswith(("d", "t")) or _headword(word[2:]))):
         stemmed = "ge" + stemmed
     return stemmed
+
+
+def _headword(word: str) -> bool:
+    """A word the dictionary holds as its own lemma (bed, recht, dicht): "ge" before it makes a
+    noun (gebed, gerecht, gedicht), where before a verb form (maakt, bracht) it makes a participle."""
+    return _lemmas.get_lemma(word, "nl") == word
 
 
 def _lemma(word: str) -> str:
