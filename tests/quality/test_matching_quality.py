@@ -44,11 +44,11 @@ FLOORS = {   # hit@1, hit@3, share of no-match questions answered with nothing (
     ("blind", "hybrid"): (0.93, 0.93, 1.0),   # 0.95/0.95/1.00
     ("blind2", "words"): (0.64, 0.69, 0.93),   # 0.66/0.71/0.94
     ("blind2", "hybrid"): (0.90, 0.90, 0.88),   # 0.92/0.92/0.89
-    ("blind3", "words"): (0.53, 0.56, 1.0),   # 0.55/0.58/1.00
+    ("blind3", "words"): (0.54, 0.58, 1.0),   # 0.56/0.60/1.00
     ("blind3", "hybrid"): (0.92, 0.93, 1.0),   # 0.94/0.95/1.00
     ("blind4", "words"): (0.72, 0.77, 0.87),   # 0.74/0.79/0.88
     ("blind4", "hybrid"): (0.95, 0.95, 0.87),   # 0.97/0.97/0.88
-    ("blind5", "words"): (0.77, 0.82, 1.0),   # 0.79/0.84/1.00
+    ("blind5", "words"): (0.79, 0.83, 1.0),   # 0.81/0.85/1.00
     ("blind5", "hybrid"): (0.96, 0.98, 1.0),   # 0.98/1.00/1.00
     ("blind6", "words"): (0.66, 0.71, 0.74),   # 0.68/0.73/0.75
     ("blind6", "hybrid"): (0.88, 0.92, 0.74),   # 0.90/0.94/0.75
@@ -62,8 +62,8 @@ FLOORS = {   # hit@1, hit@3, share of no-match questions answered with nothing (
     ("blind10", "hybrid"): (0.96, 0.96, 0.87),   # 0.98/0.98/0.88
     ("blind11", "words"): (0.67, 0.77, 1.0),   # 0.69/0.79/1.00
     ("blind11", "hybrid"): (0.90, 0.92, 1.0),   # 0.92/0.94/1.00
-    ("blind12", "words"): (0.77, 0.85, 0.74),   # 0.79/0.87/0.75
-    ("blind12", "hybrid"): (0.96, 0.96, 0.74),   # 0.98/0.98/0.75
+    ("blind12", "words"): (0.79, 0.87, 0.74),   # 0.81/0.89/0.75
+    ("blind12", "hybrid"): (0.98, 0.98, 0.74),   # 1.00/1.00/0.75
     # measured once at the end of the session that wrote them, never read
     ("blind13", "words"): (0.74, 0.74, 0.74),   # 0.76/0.76/0.75
     ("blind13", "hybrid"): (0.95, 0.95, 0.74),   # 0.97/0.97/0.75
@@ -71,28 +71,28 @@ FLOORS = {   # hit@1, hit@3, share of no-match questions answered with nothing (
     ("blind14", "hybrid"): (0.93, 0.93, 0.74),   # 0.95/0.95/0.75
     # kept apart from all fitting and tuning (evaluate.KEPT_APART): on arrival, before the adapter,
     # hybrid 0.73/0.73/0.88 and 0.68/0.71/1.00
-    ("blind15", "words"): (0.74, 0.75, 0.87),   # 0.76/0.77/0.88
-    ("blind15", "hybrid"): (0.82, 0.85, 0.87),   # 0.84/0.87/0.88
+    ("blind15", "words"): (0.74, 0.77, 0.87),   # 0.76/0.79/0.88
+    ("blind15", "hybrid"): (0.83, 0.87, 0.87),   # 0.85/0.89/0.88
     ("blind16", "words"): (0.64, 0.64, 1.0),   # 0.66/0.66/1.00
     ("blind16", "hybrid"): (0.74, 0.74, 1.0),   # 0.76/0.76/1.00
     # written at that session's end, measured once on its final code (without the adapter:
     # 0.76/0.79/0.75 and 0.74/0.76/0.75)
-    ("blind17", "words"): (0.66, 0.69, 0.87),   # 0.68/0.71/0.88
+    ("blind17", "words"): (0.67, 0.71, 0.87),   # 0.69/0.73/0.88
     ("blind17", "hybrid"): (0.83, 0.85, 0.87),   # 0.85/0.87/0.88
-    ("blind18", "words"): (0.63, 0.69, 0.74),   # 0.65/0.71/0.75
-    ("blind18", "hybrid"): (0.80, 0.83, 0.74),   # 0.82/0.85/0.75
+    ("blind18", "words"): (0.64, 0.71, 0.74),   # 0.66/0.73/0.75
+    ("blind18", "hybrid"): (0.82, 0.85, 0.74),   # 0.84/0.87/0.75
     # the session after: blind19 read (its near misses: words answer on a question's commoner words
     # while its rarest is nowhere in the knowledge), blind20 kept apart; on arrival hybrid
     # 0.87/0.89/0.50 and 0.92/0.92/0.88, now with the fifth thesaurus pass and the adapter refitted
     ("blind19", "words"): (0.72, 0.72, 0.5),   # 0.74/0.74/0.50
     ("blind19", "hybrid"): (0.92, 0.92, 0.5),   # 0.94/0.94/0.50
-    ("blind20", "words"): (0.82, 0.83, 1.0),   # 0.84/0.85/1.00
+    ("blind20", "words"): (0.83, 0.83, 1.0),   # 0.85/0.85/1.00
     ("blind20", "hybrid"): (0.92, 0.93, 1.0),   # 0.94/0.95/1.00
     # two sessions later, kept apart, both on arrival (blind22 after that session's matching steps)
     ("blind21", "words"): (0.72, 0.74, 0.87),   # 0.74/0.76/0.88
     ("blind21", "hybrid"): (0.85, 0.85, 0.74),   # 0.87/0.87/0.75
-    ("blind22", "words"): (0.69, 0.71, 0.87),   # 0.71/0.73/0.88
-    ("blind22", "hybrid"): (0.83, 0.85, 0.87),   # 0.85/0.87/0.88
+    ("blind22", "words"): (0.72, 0.74, 0.87),   # 0.74/0.76/0.88
+    ("blind22", "hybrid"): (0.85, 0.87, 0.87),   # 0.87/0.89/0.88
 }
 
 
