@@ -47,6 +47,9 @@ STRONG = 0.75               # a match this good counts for a word's rarity; weak
 CANDIDATES = 200            # entries a concept brings in, from the heads of its words' ranked lists ...
 MIN_SHARE = 30              # ... at least this many a word
 MIN_PART = 4                # shortest word split off a compound
+# a diminutive's ending after a known word ("spel|letjes", "stal|letje") is no compound's second part,
+# though "letje" stems as letten and letsel do
+_DIMINUTIVE_TAIL = re.compile(r"[lmnr]?e?[tpk]?jes?")
 MAX_PHRASE = 6              # most words of a synonym or theme name looked for as one phrase
 DEPTH_BASE = 0.85           # the share of its coverage an entry with one piece of evidence shows ...
 DEPTH_POOL = 30             # ... weighed for this many of the best-covering entries
@@ -631,11 +634,6 @@ def _split(word: str, vocabulary: set[str], known_stems: set[str]) -> Compound |
         if known(prefix) and not _DIMINUTIVE_TAIL.fullmatch(word[cut:]):
             return Compound(stem(prefix), stem(word[cut:]))
     return None
-
-
-# what makes a word small ("spel|letje", "stal|letjes", "kamer|tje"): no second word, though
-# "letje" stems as letten and letsel do
-_DIMINUTIVE_TAIL = re.compile(r"[lmnr]?e?[tpk]?jes?")
 
 
 def _find(item: str, stems: tuple[str, ...], parts: dict[str, Compound]) -> str | None:
