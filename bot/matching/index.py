@@ -466,10 +466,20 @@ class Index:
                 key = tuple(keys[i:i + size])
                 if size > 1 and key not in self._group_of:
                     continue
-                concepts.append(self._concept(" ".join(asked[i:i + size]), key))
+                concept = self._concept(" ".join(asked[i:i + size]), key)
+                if size > 1 and not self._strong(concept):
+                    concept.expansions += self._head_word(asked[i:i + size], key)
+                concepts.append(concept)
                 i += size
                 break
         return concepts
+
+    def _head_word(self, asked: list[str], key: tuple[str, ...]) -> list[_Expansion]:
+        """A known phrase no entry expresses, read as its most specific word at a compound part's
+        worth: "crèche in het verpleeghuis" is about the crèche wherever the knowledge never
+        writes the two together, as "observatietrajecten" is about observatie (_compound)."""
+        head = max((self._concept(word, (k,)) for word, k in zip(asked, key)), key=lambda c: c.specificity)
+        return [_Expansion(e.stems, e.factor * (COMPOUND_PART + COMPOUND_SPECIFIC), e.via) for e in head.expansions]
 
     def _asked(self, topic: str) -> list[str]:
         """The topic's content words, two written apart read as the one word the knowledge
