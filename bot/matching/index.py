@@ -50,6 +50,8 @@ MIN_PART = 4                # shortest word split off a compound
 # a diminutive's ending after a known word ("spel|letjes", "stal|letje") is no compound's second part,
 # though "letje" stems as letten and letsel do
 _DIMINUTIVE_TAIL = re.compile(r"[lmnr]?e?[tpk]?jes?")
+ACTION = 0.5                # an unknown verb made noun ("het afbouwen van fixatie") counts at half its specificity:
+                            # it says what to do about the topic after it, in a word entries seldom write
 MAX_PHRASE = 6              # most words of a synonym or theme name looked for as one phrase
 DEPTH_BASE = 0.85           # the share of its coverage an entry with one piece of evidence shows ...
 DEPTH_POOL = 30             # ... weighed for this many of the best-covering entries
@@ -472,6 +474,10 @@ class Index:
                 concepts.append(concept)
                 i += size
                 break
+        actions = _actions(topic)
+        for concept in concepts:
+            if concept.asked in actions and not self._any_match(concept):
+                concept.specificity *= ACTION
         return concepts
 
     def _head_word(self, asked: list[str], key: tuple[str, ...]) -> list[_Expansion]:
@@ -652,6 +658,12 @@ def _find(item: str, stems: tuple[str, ...], parts: dict[str, Compound]) -> str 
         if stem(w) in stems or any(p in stems for p in parts.get(w, ()) if p):
             return w
     return None
+
+
+def _actions(topic: str) -> set[str]:
+    """The verbs made nouns in `topic`: "afbouwen" in "het afbouwen van fixatie"."""
+    said = words(topic)
+    return {w for before, w, after in zip(said, said[1:], said[2:]) if before == "het" and after == "van" and w.endswith("en")}
 
 
 def _stem_tuple(text: str) -> tuple[str, ...]:
