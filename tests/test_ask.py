@@ -303,3 +303,24 @@ def test_a_compound_part_is_a_word_not_a_tail_that_only_stems_like_one():
     assert _split("nachtdienst", {"dienst"}, {"dienst"}) == ("nacht", "dienst")
     assert _split("spelletjes", {"spel"}, {"spel", "let"}) is None     # small games, no "letjes" (letten, letsel)
     assert _split("stalletje", {"stal"}, {"stal", "let"}) is None
+
+
+def test_a_verb_no_entry_writes_says_what_to_do_not_what_it_is_about(tmp_path):
+    index = _one_organisation(tmp_path, ("maasoever", "Maasoever"), {
+        "gesprek": ("Een gesprek met familie in plaats van vastzetten", "Geen gordel meer zonder overleg."),
+        "raad": ("Een cliëntenraad die op de afdelingen luistert", "De raad praat maandelijks met bewoners."),
+        "familie": ("Mantelzorgers als vaste gasten", "Familie eet mee en helpt bij de dagbesteding.")})
+    assert _found("Wie weet iets van het afbouwen van fixatie?", index)[0] == "gesprek"    # vastzetten is fixatie
+    assert _found("Hoe regelen jullie het parkeren voor mantelzorgers?", index) == []    # parking, not mantelzorgers
+    betrekken, raad = index._concepts("Hoe betrekken jullie de cliëntenraad?")
+    assert betrekken.specificity == specificity("betrekken") / 2 and raad.specificity == specificity("cliëntenraad")
+    [parkeren, mantelzorgers] = index._concepts("het parkeren voor mantelzorgers")
+    assert parkeren.specificity == specificity("parkeren")
+
+
+def test_a_known_phrase_the_knowledge_never_writes_is_read_as_its_most_specific_word(tmp_path):
+    index = _one_organisation(tmp_path, ("erve", "De Erve"), {
+        "opvang": ("Kinderopvang onder hetzelfde dak", "Peuters en bewoners zingen samen."),
+        "maatjes": ("Maatjes in het verpleeghuis", "Vrijwilligers uit de buurt komen op bezoek.")})
+    # "crèche in het verpleeghuis" is a thesaurus phrase, and no entry writes the two together
+    assert _found("Wie heeft een crèche in het verpleeghuis?", index) == ["opvang"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.matching.normalise import stem
+from bot.matching.normalise import is_verb, stem
 
 
 @pytest.mark.parametrize("one, other", [("zorgkantoren", "zorgkantoor"), ("afspraken", "afspraak"),
@@ -47,3 +47,15 @@ def test_a_word_is_not_read_as_a_verb_with_a_prefix_it_lacks(word: str, other: s
 def test_the_commonest_words_keep_their_own_form():
     """"deed" read as doen would meet every entry that does something."""
     assert stem("deed") != stem("doen") and stem("kwam") != stem("komen")
+
+
+@pytest.mark.parametrize("word", ["betrekken", "afbouwen", "voorbereidt", "controleren", "herkent"])
+def test_infinitives_and_present_forms_are_verbs(word: str):
+    assert is_verb(word)
+
+
+@pytest.mark.parametrize("word", ["berekend", "ingericht", "opgesloten", "gestopt", "vos", "zwolle", "verkiezingen",
+                                  "fixatie"])
+def test_participles_and_nouns_are_not(word: str):
+    """A participle is often what is asked ("hoe wordt het berekend"); the lemma table reads vos as vossen."""
+    assert not is_verb(word)

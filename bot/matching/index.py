@@ -26,8 +26,8 @@ from rapidfuzz.distance import OSA
 
 from bot.knowledge.model import Knowledge
 from bot.matching import thesaurus
-from bot.matching.normalise import (MAX_WORD, content_word_set, content_words, is_common, is_content, is_dutch, specificity,
-                                    stem, words)
+from bot.matching.normalise import (MAX_WORD, content_word_set, content_words, is_common, is_content, is_dutch, is_verb,
+                                    specificity, stem, words)
 from bot.matching.postings import MAX_VALUE, NO_ENTRIES, Compound, Field, StemPostings, WordPostings
 
 THRESHOLD = 43.0            # below this an entry is not a good enough match ...
@@ -50,8 +50,9 @@ MIN_PART = 4                # shortest word split off a compound
 # a diminutive's ending after a known word ("spel|letjes", "stal|letje") is no compound's second part,
 # though "letje" stems as letten and letsel do
 _DIMINUTIVE_TAIL = re.compile(r"[lmnr]?e?[tpk]?jes?")
-ACTION = 0.5                # an unknown verb made noun ("het afbouwen van fixatie") counts at half its specificity:
-                            # it says what to do about the topic after it, in a word entries seldom write
+ACTION = 0.5                # an unknown verb ("betrekken", "het afbouwen van") counts at half its specificity: it says
+                            # what to do about the topic, in a word entries seldom write
+ARTICLES = frozenset({"de", "het", "een"})  # before a verb, they make it the noun asked about
 MAX_PHRASE = 6              # most words of a synonym or theme name looked for as one phrase
 DEPTH_BASE = 0.85           # the share of its coverage an entry with one piece of evidence shows ...
 DEPTH_POOL = 30             # ... weighed for this many of the best-covering entries
@@ -200,10 +201,13 @@ class _Ranked(NamedTuple):
 class Index:
     """The knowledge, indexed once per load; a search changes nothing but caches."""
 
-    def __init__(self, knowledge: Knowledge, shown_item: int = SHOWN_ITEM) -> None:
-        """`shown_item`: the longest item a reason shows whole, not as its matching word."""
+    def __init__(self, knowledge: Knowledge, shown_item: int = SHOWN_ITEM, verbs_say_how: bool = True) -> None:
+        """`shown_item`: the longest item a reason shows whole, not as its matching word.
+        `verbs_say_how`: a question's verb no entry writes says how to go about its topic and
+        counts half (ACTION); a pledge's ("ik kan helpen met verhuizen") is what it offers."""
         self.docs: list[_Doc] = list(_documents(knowledge))
         self._shown_item = shown_item
+        self._verbs_say_how = verbs_say_how
         # Items recur (themes, organisations, names): each distinct one is read once.
         spellable_items: set[str] = set()
         name_items: set[str] = set()       # people's names: no typo is repaired into one
@@ -474,9 +478,9 @@ class Index:
                 concepts.append(concept)
                 i += size
                 break
-        actions = _actions(topic)
+        verbs = _verbs(topic) if self._verbs_say_how else set()
         for concept in concepts:
-            if concept.asked in actions and not self._any_match(concept):
+            if concept.asked in verbs and not self._any_match(concept):
                 concept.specificity *= ACTION
         return concepts
 
@@ -660,10 +664,13 @@ def _find(item: str, stems: tuple[str, ...], parts: dict[str, Compound]) -> str 
     return None
 
 
-def _actions(topic: str) -> set[str]:
-    """The verbs made nouns in `topic`: "afbouwen" in "het afbouwen van fixatie"."""
+def _verbs(topic: str) -> set[str]:
+    """The verbs in `topic` that say what to do about its topic ("hoe betrekken jullie de
+    cliëntenraad", "het afbouwen van fixatie"); not one made a noun and asked about itself
+    ("het parkeren voor mantelzorgers")."""
     said = words(topic)
-    return {w for before, w, after in zip(said, said[1:], said[2:]) if before == "het" and after == "van" and w.endswith("en")}
+    return {w for before, w, after in zip(["", *said], said, [*said[1:], ""])
+            if is_verb(w) and (before not in ARTICLES or after == "van")}
 
 
 def _stem_tuple(text: str) -> tuple[str, ...]:

@@ -147,6 +147,20 @@ def is_common(word: str) -> bool:
     return word in _zipf_table()
 
 
+def is_verb(word: str) -> bool:
+    """An infinitive or a present-tense form by the lemma dictionary (betrekken, afbouwen,
+    voorbereidt), not a participle (berekend, ingericht, opgesloten): in "hoe wordt het
+    berekend" the participle is what is asked. The dictionary also gives nouns a verb's
+    lemma (vos as vossen), so the word's own shape must be a verb's too."""
+    lemma = _lemmas.get_lemma(word, "nl")
+    if not lemma or word.startswith("ge") or word.endswith("d"):
+        return False
+    separable = "_" in lemma         # af_bouwen: only its infinitive is one word
+    lemma = lemma.replace("_", "")
+    return ((word == lemma and word.endswith("en"))
+            or (not separable and word.endswith("t") and lemma.endswith("en") and len(word) < len(lemma)))
+
+
 def is_dutch(word: str) -> bool:
     """A word of Dutch as the lemma dictionary holds it, however rare: spelled right, so not a
     typo to repair (katje is no kastje, sussen no tussen, tukje no stukje)."""

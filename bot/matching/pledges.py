@@ -86,8 +86,10 @@ class Prepared:
 
     def index(self, knowledge: Knowledge) -> Index:
         if self._index is None or self._index[0] is not knowledge:
-            # a pledge's text is an entry's title: its reasons show the word that met, not all of it
-            self._index = (knowledge, Index(_as_knowledge(knowledge, self.candidates), shown_item=0))
+            # a pledge's text is an entry's title: its reasons show the word that met, not all of it;
+            # and a verb in it is what is needed or offered
+            self._index = (knowledge, Index(_as_knowledge(knowledge, self.candidates), shown_item=0,
+                                            verbs_say_how=False))
         return self._index[1]
 
     def vectors(self, semantic: Semantic) -> np.ndarray | None:
