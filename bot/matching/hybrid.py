@@ -91,13 +91,14 @@ def search(index: Index, meaning: MeaningIndex | None, topic: str, limit: int, l
     if not found and any(hit.cosine >= GATE for hit in hits[:MODEL_DEPTH]):
         unsure = index.unsure_threshold(topic)      # words' matches they are unsure of, now the model agrees
         found = [r for r in lexical.values() if r.score >= unsure]
-    alone = GATE if index.concept_count(topic) >= LONG else ALONE_GATE.get(lang, GATE)
+    things = index.concept_count(topic)
+    alone = GATE if things >= LONG else ALONE_GATE.get(lang, GATE)
     if not found and not any(hit.cosine >= alone for hit in hits[:MODEL_DEPTH]):
         return []
     best_words = next(iter(lexical.values())).score if lexical else 0.0     # found's best, when found
     gate = WEAK_GATE if best_words < WEAK else GATE
     close = {(h.kind, h.id): h for h in hits if (h.kind, h.id) in lexical or h.cosine >= gate}
-    weight = MEANING_WEIGHT * (ONE_WORD if index.concept_count(topic) == 1 else 1.0)
+    weight = MEANING_WEIGHT * (ONE_WORD if things == 1 else 1.0)
     blend = {key: (lexical[key].score if key in lexical and lexical[key].score >= WEAK else 0.0) / 100 + weight * hit.cosine
              for key, hit in close.items()}
     order = sorted(blend, key=lambda key: -blend[key])      # stable: the model's nearest first on ties
