@@ -165,18 +165,26 @@ def test_the_adapter_moves_questions_but_leaves_unit_vectors_and_the_entries_cac
     plain = MeaningIndex(sample_state.current.index, model, cache)
     adapted = MeaningIndex(sample_state.current.index, model, cache, adapter)
     assert np.array_equal(plain.vectors, adapted.vectors)          # entries as the model gives them
+    question = "mijn vader wordt elke nacht wakker van de zaklamp"
+    moved_hits = adapted.search(question, 5)
+    own = {(h.kind, h.id): h for h in plain.search(question, 1, among=[(h.kind, h.id) for h in moved_hits])}
+    for hit in moved_hits:          # lift: how far the adapter moved the question towards that entry
+        assert hit.cosine - hit.lift == pytest.approx(own[hit.kind, hit.id].cosine, abs=1e-5)
+        assert own[hit.kind, hit.id].lift == 0.0
+    assert any(abs(hit.lift) > 0.01 for hit in moved_hits)
 
 
 class StubMeaning:
     """A meaning side with fixed cosines: the entries given, and every other one not close at all."""
 
-    def __init__(self, cosines: dict[tuple[Kind, str], float]) -> None:
-        self.cosines = cosines
+    def __init__(self, cosines: dict[tuple[Kind, str], float], lifts: dict[tuple[Kind, str], float] | None = None) -> None:
+        self.cosines, self.lifts = cosines, lifts or {}
 
     def search(self, text: str, limit: int, among=()) -> list[Hit]:
         nearest = sorted(self.cosines, key=lambda key: -self.cosines[key])[:limit]
         keys = list(dict.fromkeys([*nearest, *among]))
-        return [Hit(kind, id_, self.cosines.get((kind, id_), 0.0), own=True) for kind, id_ in keys]
+        return [Hit(kind, id_, self.cosines.get((kind, id_), 0.0), own=True, lift=self.lifts.get((kind, id_), 0.0))
+                for kind, id_ in keys]
 
 
 def fixed_meaning(kind: Kind, id_: str, cosine: float) -> StubMeaning:
@@ -240,6 +248,18 @@ def test_when_words_find_nothing_a_dutch_question_needs_a_surer_model_than_an_en
     assert index.search("paardrijden", limit=1) == []             # words know nothing of it
     assert [r.id for r in hybrid.search(index, between, "paardrijden", 5, "en")] == ["topaz-addendum"]
     assert hybrid.search(index, between, "paardrijden", 5, "nl") == []
+
+
+def test_a_dutch_question_the_adapter_moved_towards_an_entry_needs_only_the_english_gate(sample_state):
+    index, entry = sample_state.current.index, (Kind.EXAMPLE, "topaz-addendum")
+    between = (hybrid.ALONE_GATE["nl"] + hybrid.ALONE_GATE["en"]) / 2
+    assert index.search("paardrijden", limit=1) == []
+    moved = StubMeaning({entry: between}, {entry: hybrid.LIFT})            # asked as members ask about it
+    assert [r.id for r in hybrid.search(index, moved, "paardrijden", 5, "nl")] == ["topaz-addendum"]
+    hardly = StubMeaning({entry: between}, {entry: hybrid.LIFT - 0.02})    # as a near miss is asked
+    assert hybrid.search(index, hardly, "paardrijden", 5, "nl") == []
+    under = StubMeaning({entry: hybrid.GATE - 0.01}, {entry: 2 * hybrid.LIFT})
+    assert hybrid.search(index, under, "paardrijden", 5, "nl") == []
 
 
 def test_a_long_dutch_story_words_find_nothing_for_needs_only_the_english_gate(sample_state):
