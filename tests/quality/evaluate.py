@@ -57,9 +57,12 @@ BLIND = (
     "blind28",  # (0.79/0.85 and 0.85/0.87 on its start code), and 0.85/0.89, no-match 7 of 8; both kept apart
     "blind29",  # the session after, to read (the lift gate in): on arrival 0.85/0.87, no-match 6 of 8 (synonyms 5 of 9)
     "blind30",  # written beside it, likewise: on arrival 0.90/0.94, no-match 7 of 8 (synonyms 5 of 9)
+    "blind31",  # the session after, to read: on arrival 0.79/0.82, no-match 5 of 8 (synonyms 4 of 9)
+    "blind32",  # written beside it, kept apart: on arrival 0.81/0.85, no-match 5 of 8
+    "blind33",  # and a third, kept apart: on arrival 0.82/0.92, no-match 6 of 8
 )
 KEPT_APART = ("blind15", "blind16", "blind17", "blind18", "blind20", "blind21", "blind22", "blind23", "blind27",
-              "blind28")    # never fitted (fit_adapter.py) nor tuned on: the honest check
+              "blind28", "blind32", "blind33")    # never fitted (fit_adapter.py) nor tuned on: the honest check
 SETS = {
     "sample": (HERE / "questions.yaml", ROOT / "knowledge"),
     "heldout": (ROOT / "tests/data/heldout/questions.yaml", ROOT / "tests/data/heldout/knowledge"),
