@@ -272,6 +272,23 @@ def test_a_long_dutch_story_words_find_nothing_for_needs_only_the_english_gate(s
     assert index.search(short, limit=1) == [] and hybrid.search(index, between, short, 5, "nl") == []
 
 
+def test_in_a_long_story_the_models_nearer_hits_count_and_weigh_more(sample_state):
+    index = sample_state.current.index
+    story = "Als medewerker van het zorgkantoor wil ik eens een dag meelopen op een afdeling om te zien hoe het daar gaat"
+    words = index.search(story, limit=10, threshold=hybrid.NEAR)
+    assert index.concept_count(story) >= hybrid.LONG and words[0].score >= hybrid.WEAK    # words found it, not by a sliver
+    elsewhere = next((doc.kind, doc.id) for doc in index.docs                 # an example words did not find
+                     if doc.kind is Kind.EXAMPLE and doc.id not in {r.id for r in words})
+    below = (hybrid.WEAK_GATE + hybrid.GATE) / 2                           # under the gate of a short question
+    assert elsewhere[1] in [r.id for r in hybrid.search(index, StubMeaning({elsewhere: below}), story, 5)]
+    # and the model's nearest leads where, at a short question's weight, words' best would
+    ahead = words[0].score / 100 / (hybrid.MEANING_WEIGHT * hybrid.LONG_WEIGHT)
+    even = words[0].score / 100 / hybrid.MEANING_WEIGHT
+    assert max(ahead, hybrid.WEAK_GATE) < even
+    meaning = StubMeaning({elsewhere: (max(ahead, hybrid.WEAK_GATE) + even) / 2})
+    assert hybrid.search(index, meaning, story, 5)[0].id == elsewhere[1]
+
+
 def test_a_sliver_of_words_adds_nothing_to_the_models_order(sample_state):
     index = sample_state.current.index
     story = "Onze bewoners mogen nooit zelf naar buiten en de deur zit altijd op slot bij ons in het huis"
