@@ -208,6 +208,20 @@ def test_when_words_are_unsure_the_model_decides_and_with_a_sliver_its_nearer_hi
     assert "topaz-addendum" not in [r.id for r in hybrid.search(index, disagrees, "CQ-index", 5)]
 
 
+def test_words_unsure_matches_answer_only_when_the_model_agrees_with_one_of_them(sample_state):
+    index, question = sample_state.current.index, "Hoe maken jullie het zorg leefplan echt persoonlijk"
+    assert index.search(question, limit=3) == [] and index.concept_count(question) < hybrid.LONG
+    words = index.search(question, limit=10, threshold=hybrid.NEAR)
+    unsure = [r for r in words if r.score >= index.unsure_threshold(question)]     # under the bar, over this one
+    elsewhere = next((doc.kind, doc.id) for doc in index.docs
+                     if doc.kind is Kind.EXAMPLE and doc.id not in {r.id for r in words})
+    agrees = StubMeaning({(unsure[-1].kind, unsure[-1].id): hybrid.GATE})
+    assert unsure[-1].id in [r.id for r in hybrid.search(index, agrees, question, 5)]
+    # sure of another entry, the model agrees with none of them; alone, it is not sure enough
+    assert hybrid.GATE < hybrid.ALONE_GATE["nl"]
+    assert hybrid.search(index, StubMeaning({elsewhere: hybrid.GATE}), question, 5) == []
+
+
 def test_an_entry_both_words_and_meaning_find_passes_one_words_alone_found_a_little_better(sample_state):
     index, question = sample_state.current.index, "inspectie"
     words = index.search(question, limit=10, threshold=hybrid.NEAR)
