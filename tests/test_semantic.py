@@ -192,6 +192,12 @@ def fixed_meaning(kind: Kind, id_: str, cosine: float) -> StubMeaning:
     return StubMeaning({(kind, id_): cosine})
 
 
+def an_example_words_missed(index, words: list) -> tuple[Kind, str]:
+    """An example none of `words` (a search's results) is: what only the model could bring in."""
+    found = {r.id for r in words}
+    return next((doc.kind, doc.id) for doc in index.docs if doc.kind is Kind.EXAMPLE and doc.id not in found)
+
+
 def test_when_words_are_unsure_the_model_decides_and_with_a_sliver_its_nearer_hits_count(sample_state):
     index = sample_state.current.index
     story = "Onze bewoners mogen nooit zelf naar buiten en de deur zit altijd op slot bij ons in het huis"
@@ -213,8 +219,7 @@ def test_words_unsure_matches_answer_only_when_the_model_agrees_with_one_of_them
     assert index.search(question, limit=3) == [] and index.concept_count(question) < hybrid.LONG
     words = index.search(question, limit=10, threshold=hybrid.NEAR)
     unsure = [r for r in words if r.score >= index.unsure_threshold(question)]     # under the bar, over this one
-    elsewhere = next((doc.kind, doc.id) for doc in index.docs
-                     if doc.kind is Kind.EXAMPLE and doc.id not in {r.id for r in words})
+    elsewhere = an_example_words_missed(index, words)
     agrees = StubMeaning({(unsure[-1].kind, unsure[-1].id): hybrid.GATE})
     assert unsure[-1].id in [r.id for r in hybrid.search(index, agrees, question, 5)]
     # sure of another entry, the model agrees with none of them; alone, it is not sure enough
@@ -291,8 +296,7 @@ def test_in_a_long_story_the_models_nearer_hits_count_and_weigh_more(sample_stat
     story = "Als medewerker van het zorgkantoor wil ik eens een dag meelopen op een afdeling om te zien hoe het daar gaat"
     words = index.search(story, limit=10, threshold=hybrid.NEAR)
     assert index.concept_count(story) >= hybrid.LONG and words[0].score >= hybrid.WEAK    # words found it, not by a sliver
-    elsewhere = next((doc.kind, doc.id) for doc in index.docs                 # an example words did not find
-                     if doc.kind is Kind.EXAMPLE and doc.id not in {r.id for r in words})
+    elsewhere = an_example_words_missed(index, words)
     below = (hybrid.WEAK_GATE + hybrid.GATE) / 2                           # under the gate of a short question
     assert elsewhere[1] in [r.id for r in hybrid.search(index, StubMeaning({elsewhere: below}), story, 5)]
     # and the model's nearest leads where, at a short question's weight, words' best would

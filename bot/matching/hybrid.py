@@ -117,14 +117,15 @@ def search(index: Index, meaning: MeaningIndex | None, topic: str, limit: int, l
         if any((r.kind, r.id) in agreed for r in unsure):
             found = unsure
     things = index.concept_count(topic)
-    alone = GATE if things >= LONG else ALONE_GATE.get(lang, GATE)
+    long = things >= LONG
+    alone = GATE if long else ALONE_GATE.get(lang, GATE)
     if not found and not any(hit.cosine >= alone or (hit.cosine >= GATE and hit.lift >= LIFT)
                              for hit in hits[:MODEL_DEPTH]):
         return []
     best_words = next(iter(lexical.values())).score if lexical else 0.0     # found's best, when found
-    gate = WEAK_GATE if best_words < WEAK or things >= LONG else GATE
+    gate = WEAK_GATE if best_words < WEAK or long else GATE
     close = {(h.kind, h.id): h for h in hits if (h.kind, h.id) in lexical or h.cosine >= gate}
-    weight = MEANING_WEIGHT * (ONE_WORD if things == 1 else LONG_WEIGHT if things >= LONG else 1.0)
+    weight = MEANING_WEIGHT * (ONE_WORD if things == 1 else LONG_WEIGHT if long else 1.0)
     blend = {key: (lexical[key].score if key in lexical and lexical[key].score >= WEAK else 0.0) / 100 + weight * hit.cosine
              for key, hit in close.items()}
     order = sorted(blend, key=lambda key: -blend[key])      # stable: the model's nearest first on ties
