@@ -35,14 +35,19 @@ from tests.conftest import SAMPLE
 SECONDS_PER_MESSAGE = 1.0     # generous on purpose: the point is "bounded", the benchmarks hold the targets
 
 _state = LiveKnowledge.load(SAMPLE)
-# Every message below through both sides, words and meaning: unwaited, the vectors would be
-# ready for some examples and not others, and a crash in the blend would show only by luck.
-app.prepare_meaning(_state.current, wait=True)
 _dispatcher = app.dispatcher(Config(), _state, fixed_role(Role.MEMBER))
 _knowledge_words = sorted({w for c in _state.current.knowledge.contacts.values()
                            for w in words(" ".join((c.name, *c.expertise)))} |
                           {w for e in _state.current.knowledge.examples.values() for w in words(e.title)})
 _phrases = ["wie heeft ervaring met", "who has experience with", "weet iemand iets over", "!vraag", "!ask", ""]
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _meaning_ready() -> None:
+    """Every message here through both sides, words and meaning: unwaited, the vectors would be
+    ready for some examples and not others, and a crash in the blend would show only by luck.
+    A fixture, not import-time work, so collecting the suite does not wait for the model."""
+    app.prepare_meaning(_state.current, wait=True)
 
 
 def reply_size(reply: Reply) -> int:
