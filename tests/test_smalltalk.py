@@ -14,9 +14,28 @@ async def test_greetings_and_thanks_get_a_short_friendly_answer_in_a_dm(chat):
     assert cheers.text.startswith("You're welcome")
 
 
+async def test_a_newcomer_saying_hello_is_welcomed_not_searched_for(chat):
+    [dutch] = await chat.dm("Goedemorgen! Ik ben nieuw hier.")
+    assert dutch.text.startswith("Welkom! Vraag me wie ervaring heeft") and "!hulp" in dutch.text
+    [english] = await chat.dm("Hello, I'm Anne from Topaz")
+    assert english.text.startswith("Welcome! Ask me who has experience") and "!help" in english.text
+    [work] = await chat.dm("Hoi! Ik werk bij Topaz als verpleegkundige. Bedankt!")
+    assert work.text.startswith("Welkom!")
+
+
+async def test_a_greeting_with_a_request_or_a_story_is_still_a_question(chat):
+    [looking] = await chat.dm("Hoi, ik ben op zoek naar iemand die ervaring heeft met zorgkantoren")
+    assert looking.text.startswith("Over zorgkantoren vond ik:")
+    for story in ("Hoi, ik ben mantelzorger en mijn moeder mag 's avonds niet meer naar buiten.",
+                  "Hallo! Ik ben benieuwd naar het addendum.", "Hoi! Ik ben nieuw hier, wat kun je?"):
+        [reply] = await chat.dm(story)
+        assert not reply.text.startswith(("Welkom", "Hoi!")), story
+
+
 async def test_in_a_room_a_greeting_is_for_the_people_there(chat):
     assert await chat.say("Goedemorgen allemaal!") == []
     assert await chat.say("bedankt!") == []
+    assert await chat.say("Hoi allemaal! Ik ben Anne, nieuw in het team.") == []
 
 
 async def test_a_greeting_with_a_topic_is_still_a_question(chat):
