@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from bot.core.dispatch import Context, Request, Route
 from bot.core.formatting import Bold, Code, Link, Piece, ReplyBuilder
 from bot.core.messages import Reply, Role
+from bot.core.text import words
 from bot.knowledge.model import Contact, Knowledge
 from bot.matching import hybrid
 from bot.matching.index import Index, Kind, Reason, Result, Via
@@ -333,10 +334,26 @@ def recognise(text: str) -> tuple[str, str] | None:
     return (question.topic, question.lang) if question else None
 
 
+# words that may stand beside "meer" / "more" in a message that only asks for the rest of the last answer
+_MORE_ASKED = {"nl": frozenset("nog meer graag aub alsjeblieft alstublieft svp laat zien toon mag ik even".split()),
+               "en": frozenset("more please show me some can i see".split())}
+
+
+def recognise_more(text: str) -> tuple[str, str] | None:
+    """"meer" or "nog meer graag" said to the bot: the rest of the asker's last answer, as !meer."""
+    said = set(words(text))
+    for lang, word in MORE_COMMAND.items():
+        if word in said and said <= _MORE_ASKED[lang]:
+            return "", lang
+    return None
+
+
 MORE = Route(
     name="more",
     handler=handle_more,
     commands={word: lang for lang, word in MORE_COMMAND.items()},
+    natural=recognise_more,
+    natural_when_addressed=True,
     summary={"nl": f"!{MORE_COMMAND['nl']} [onderwerp] — meer mensen en voorbeelden bij je laatste vraag (of bij een onderwerp)",
              "en": f"!{MORE_COMMAND['en']} [topic] — more people and examples for your last question (or a topic)"},
 )

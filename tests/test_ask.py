@@ -6,7 +6,7 @@ from bot.matching.index import _split
 from bot.matching.live import LiveKnowledge
 from bot.matching.meaning import Semantic
 from bot.matching.normalise import specificity
-from bot.matching.question import MAX_TOPIC, parse_topic
+from bot.matching.question import MAX_TOPIC, parse_natural, parse_topic
 from handlers.ask import lookup
 
 
@@ -162,6 +162,22 @@ async def test_meer_shows_the_rest_of_the_last_answer_and_nothing_shown_before(c
     assert english.text.startswith("More on care offices:")
 
 
+async def test_meer_said_to_the_bot_is_the_command(chat):
+    await chat.dm("wie heeft ervaring met zorgkantoren?")
+    for said in ("meer", "Nog meer graag!", "meer?"):
+        [more] = await chat.dm(said)
+        assert more.text.startswith("Meer over zorgkantoren:"), said
+    [english] = await chat.dm("more please")
+    assert english.text.startswith("More on zorgkantoren:")
+    [topic] = await chat.dm("meer dementie")            # a topic beside it: a question, not the rest of the last
+    assert not topic.text.startswith("Meer over zorgkantoren")
+
+
+async def test_meer_in_a_room_is_for_the_people_there(chat):
+    await chat.say("wie heeft ervaring met zorgkantoren?")
+    assert await chat.say("meer") == []
+
+
 async def test_meer_without_a_question_asks_what_of(chat):
     [reply] = await chat.dm("!meer")
     assert reply.text == "Waarvan wil je meer zien? Bijvoorbeeld: !meer zorgkantoren"
@@ -187,6 +203,17 @@ async def test_a_question_too_long_to_repeat_is_asked_for_more_by_the_command_al
     assert reply.text.splitlines()[-1] == "Meer: !meer"          # not a cut-off topic that would ask something else
     [more] = await chat.say("!meer")
     assert more.text.startswith("Meer over ")
+
+
+def test_someone_who_knows_about_a_topic_asks_the_topic():
+    for asked in ("Ken je iemand die ervaring heeft met zorgkantoren?", "ik zoek iemand die kan helpen met zorgkantoren",
+                  "Is er iemand die veel weet van zorgkantoren?", "Zijn er mensen die verstand hebben van zorgkantoren?",
+                  "Ik ben op zoek naar iemand voor zorgkantoren", "We zijn op zoek naar voorbeelden van zorgkantoren",
+                  "ik zoek informatie over zorgkantoren", "I'm looking for information on zorgkantoren"):
+        assert parse_topic(asked).topic == "zorgkantoren", asked
+    # said, not asked: room chatter stays chatter
+    assert parse_natural("Er zijn mensen die veel weten van dementie") is None
+    assert parse_natural("Wij hebben collega's die ervaring hebben met nachtzorg") is None
 
 
 def test_what_comes_before_a_topic_pointing_back_is_cut_to_fit():

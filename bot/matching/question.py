@@ -27,7 +27,17 @@ class Question:
 
 
 _ANYONE_NL = r"(?:iemand|er\s+iemand|jullie|mensen)"
+# "ken je iemand die ervaring heeft met X?", "ik zoek iemand die kan helpen met X": X is the topic, not
+# "ervaring heeft met X"; asked so ("er zijn mensen die ..." is said, not asked)
+_LOOKING_NL = r"(?:(?:(?:ik|wij|we)\s+)?(?:zoek|zoeken)|(?:ik\s+ben|wij\s+zijn|we\s+zijn)\s+op\s+zoek\s+naar)"
+_WHO_NL = (rf"(?:(?:ken|kent|kennen)\s+(?:je|jij|jullie|u|iemand)|{_LOOKING_NL}|(?:is|zijn)\s+er"
+           r"|(?:weet|weten)\s+(?:je|jij|jullie|u|iemand))\s+(?:nog\s+)?"
+           r"(?:iemand|mensen|een\s+organisatie|organisaties|een\s+collega|collega's)\s+die")
 _FORMS_NL = [
+    rf"{_WHO_NL}\s+(?:er\s+)?(?:al\s+)?(?:veel\s+|wat\s+)?(?:ervaring|kennis|verstand|expertise)\s+(?:heeft|hebben)\s+"
+    r"(?:met|van|over|in|op\s+het\s+gebied\s+van)",
+    rf"{_WHO_NL}\s+(?:er\s+)?(?:iets|meer|wat|veel|alles)?\s*(?:af\s+)?(?:weet|weten)\s+(?:van|over)",
+    rf"{_WHO_NL}\s+(?:mij|me|ons)?\s*(?:kan|kunnen|wil|willen)\s+(?:helpen|adviseren|meedenken)\s+(?:met|bij|over)",
     r"wie\s+(?:van\s+jullie\s+)?(?:heeft|hebben|had)\s+(?:er\s+)?(?:al\s+)?(?:ervaring|kennis|verstand|tips|expertise)\s+(?:met|van|over|in|op\s+het\s+gebied\s+van)",
     rf"(?:heeft|hebben|had)\s+{_ANYONE_NL}\s+(?:al\s+)?(?:ervaring|kennis|verstand|tips|expertise)\s+(?:met|van|over|in|op\s+het\s+gebied\s+van)",
     rf"(?:weet|kent)\s+{_ANYONE_NL}\s+(?:iets|meer|wat|veel)?\s*(?:af\s+)?(?:van|over)",
@@ -36,7 +46,8 @@ _FORMS_NL = [
     r"wie\s+kan\s+(?:mij|me|ons)?\s*(?:helpen|verder\s+helpen|iets\s+vertellen|adviseren)\s+(?:met|bij|over)",
     rf"(?:kan|wil)\s+{_ANYONE_NL}\s+(?:mij|me|ons)?\s*(?:helpen|adviseren)\s+(?:met|bij|over)",
     rf"(?:kan|wil)\s+{_ANYONE_NL}\s+(?:mij|me|ons)?\s*(?:iets|meer|wat)?\s*vertellen\s+over",
-    r"(?:ik\s+)?zoek\s+(?:iemand|mensen|een\s+organisatie)\s+(?:met\s+(?:ervaring|kennis)\s+(?:met|van|in)|die)",
+    rf"{_LOOKING_NL}\s+(?:iemand|mensen|een\s+organisatie|informatie|ervaringen|tips|voorbeelden)\s+"
+    r"(?:met\s+(?:ervaring|kennis)\s+(?:met|van|in|op\s+het\s+gebied\s+van)|die|voor|over|rond|met|van|bij)",
     r"wie\s+(?:is|zijn)\s+er\s+(?:bezig|actief)\s+met",
 ]
 _FORMS_EN = [
@@ -48,7 +59,8 @@ _FORMS_EN = [
     r"(?:who|(?:can|could)\s+(?:anyone|anybody|someone|somebody))\s+(?:can\s+)?tell\s+(?:me|us)\s+"
     r"(?:more\s+|something\s+|anything\s+)?about",
     r"(?:do\s+you\s+)?know\s+(?:anyone|anybody|someone|somebody)\s+(?:who|with|that)",
-    r"i(?:'m|\s+am)\s+looking\s+for\s+(?:someone|people|anyone)\s+(?:with\s+experience\s+(?:with|in)|who)",
+    r"i(?:'m|\s+am)\s+looking\s+for\s+(?:someone|people|anyone|information|examples|tips)\s+"
+    r"(?:with\s+experience\s+(?:with|in)|who|for|on|about|with)",
     r"who\s+(?:is|are)\s+working\s+on",
 ]
 _NATURAL = [(re.compile(rf"(?:^|\b){form}\b\s*", re.IGNORECASE), "nl") for form in _FORMS_NL] + [
