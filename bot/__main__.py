@@ -299,12 +299,12 @@ def _ask(args: argparse.Namespace) -> int:
     state = _load(args.knowledge)
     if state is None:
         return 2
-    questions = (line.strip() for line in _bounded_lines(sys.stdin)) if args.question == "-" else iter([args.question])
+    # from standard input a blank line is skipped; one blank question given is answered, as chat answers one
+    questions = ((line.strip() for line in _bounded_lines(sys.stdin) if line.strip()) if args.question == "-"
+                 else iter([args.question.strip()]))
     dispatcher = app.dispatcher(Config(), state, fixed_role(Role.MEMBER), shown=args.limit)
     app.prepare_meaning(state.current, wait=True)
     for text in questions:
-        if not text:
-            continue
         if args.json:
             print(json.dumps(app.ask_json(state, text, args.limit or JSON_LIMIT), ensure_ascii=False))
         else:

@@ -53,6 +53,13 @@ def test_ask_no_match_is_an_empty_list_and_exit_0():
     assert result.returncode == 0 and json.loads(result.stdout)["results"] == []
 
 
+def test_a_blank_question_is_answered_not_skipped():
+    blank = run("ask", "--json", " ")
+    assert blank.returncode == 0 and json.loads(blank.stdout) == {"query": "", "topic": "", "results": []}
+    text = run("ask", "")
+    assert text.returncode == 0 and text.stdout.startswith("Hoi! Vraag me wie ervaring heeft")
+
+
 def test_ask_reads_questions_from_stdin_as_json_lines():
     result = run("ask", "--json", "-", stdin="zorgkantoren\n\nwho knows about supervisory boards?\nmondzorg\n")
     lines = [json.loads(line) for line in result.stdout.splitlines()]
