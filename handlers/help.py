@@ -18,9 +18,15 @@ HELP_COMMAND = "help"       # the one other replies point to (answered in Englis
 _NAMED = {"nl": "hulp", "en": HELP_COMMAND}     # the command as the overview names it
 
 
-_WHAT_CAN_YOU_DO = [(re.compile(r"\b(?:wat\s+(?:kun|kan|kunt|doe)\s+(?:je|jij|u)(?:\s+(?:allemaal|doen|voor\s+mij))*"
-                               r"|wie\s+ben\s+(?:je|jij))\s*\??$", re.I), "nl"),
-                    (re.compile(r"\b(?:what\s+(?:can|do)\s+you\s+do|who\s+are\s+you)\s*\??$", re.I), "en")]
+_WHAT_CAN_YOU_DO = [(re.compile(r"\b(?:wat\s+(?:kun|kan|kunt|doe)\s+(?:je|jij|u)(?:\s+(?:allemaal|doen|voor\s+mij|precies"
+                               r"|eigenlijk|zoal))*|(?:wie|wat)\s+ben\s+(?:je|jij|u)(?:\s+eigenlijk)?"
+                               r"|hoe\s+werkt\s+(?:dit|dat|het|deze\s+bot|de\s+bot|jij)(?:\s+eigenlijk)?"
+                               r"|ben\s+(?:je|jij|u)\s+een\s+(?:robot|bot|mens|computer)"
+                               r"|welke\s+commando'?s\s+(?:zijn\s+er|ken\s+je|heb\s+je))\s*\??$"
+                               r"|^\s*(?:help|hulp)(?:\s+(?:mij|nodig|graag))?\s*[?!.]*$", re.I), "nl"),    # "help" alone: Dutch first
+                    (re.compile(r"\b(?:what\s+(?:can|do)\s+you\s+do|(?:who|what)\s+are\s+you|how\s+does\s+(?:this|it|the\s+bot)"
+                                r"\s+work|are\s+you\s+a\s+(?:bot|robot|human|person)|what\s+commands\s+(?:are\s+there|do\s+you\s+know))"
+                                r"\s*\??$|^\s*help\s+(?:me|please)\s*[?!.]*$", re.I), "en")]
 
 
 def recognise(text: str) -> tuple[str, str] | None:

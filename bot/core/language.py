@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from bot.core.text import words
 
+# said to greet, per language: smalltalk answers them, and a question they open is read without them
+GREETINGS = {"nl": frozenset({"hoi", "hallo", "hey", "hee", "goedemorgen", "goedemiddag", "goedenavond", "dag", "hai"}),
+             "en": frozenset({"hi", "hello", "morning", "evening", "afternoon", "good"})}
+
 # Function words (and a few of the domain's) that belong to one of the two languages only: "is",
 # "in", "we", "of", "over", "door" are both, so they tell nothing. Dutch is the default.
 _EN_HINTS = frozenset("""
