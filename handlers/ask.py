@@ -335,15 +335,17 @@ def recognise(text: str) -> tuple[str, str] | None:
 
 
 # words that may stand beside "meer" / "more" in a message that only asks for the rest of the last answer
-_MORE_ASKED = {"nl": frozenset("nog meer graag aub alsjeblieft alstublieft svp laat zien toon mag ik even".split()),
-               "en": frozenset("more please show me some can i see".split())}
+_MORE_ASKED = {"nl": frozenset("nog meer graag aub alsjeblieft alstublieft svp laat zien toon mag ik even wie heb je jij "
+                               "hebben jullie voorbeelden mensen namen".split()),
+               "en": frozenset("more please show me some can i see who else anyone any examples people".split())}
+_MORE_ALSO = {"nl": (), "en": ("else",)}     # asking for the rest without the command's word: "who else?"
 
 
 def recognise_more(text: str) -> tuple[str, str] | None:
-    """"meer" or "nog meer graag" said to the bot: the rest of the asker's last answer, as !meer."""
+    """"meer", "wie nog meer?" or "who else?" said to the bot: the rest of the asker's last answer, as !meer."""
     said = set(words(text))
     for lang, word in MORE_COMMAND.items():
-        if word in said and said <= _MORE_ASKED[lang]:
+        if said & {word, *_MORE_ALSO[lang]} and said <= _MORE_ASKED[lang]:
             return "", lang
     return None
 

@@ -164,11 +164,11 @@ async def test_meer_shows_the_rest_of_the_last_answer_and_nothing_shown_before(c
 
 async def test_meer_said_to_the_bot_is_the_command(chat):
     await chat.dm("wie heeft ervaring met zorgkantoren?")
-    for said in ("meer", "Nog meer graag!", "meer?"):
+    for said in ("meer", "Nog meer graag!", "meer?", "wie nog meer?", "heb je nog meer voorbeelden?"):
         [more] = await chat.dm(said)
         assert more.text.startswith("Meer over zorgkantoren:"), said
-    [english] = await chat.dm("more please")
-    assert english.text.startswith("More on zorgkantoren:")
+    for english in ("more please", "who else?"):
+        assert (await chat.dm(english))[0].text.startswith("More on zorgkantoren:"), english
     [topic] = await chat.dm("meer dementie")            # a topic beside it: a question, not the rest of the last
     assert not topic.text.startswith("Meer over zorgkantoren")
 
@@ -209,11 +209,32 @@ def test_someone_who_knows_about_a_topic_asks_the_topic():
     for asked in ("Ken je iemand die ervaring heeft met zorgkantoren?", "ik zoek iemand die kan helpen met zorgkantoren",
                   "Is er iemand die veel weet van zorgkantoren?", "Zijn er mensen die verstand hebben van zorgkantoren?",
                   "Ik ben op zoek naar iemand voor zorgkantoren", "We zijn op zoek naar voorbeelden van zorgkantoren",
-                  "ik zoek informatie over zorgkantoren", "I'm looking for information on zorgkantoren"):
+                  "ik zoek informatie over zorgkantoren", "I'm looking for information on zorgkantoren",
+                  "Ik zoek iemand die met ons wil sparren over zorgkantoren", "iemand ervaring met zorgkantoren?",
+                  "wie kan mij vertellen over zorgkantoren", "Kent iemand een goed voorbeeld van zorgkantoren?",
+                  "heb jij tips voor zorgkantoren?", "wie werkt er bij zorgkantoren", "who works at zorgkantoren",
+                  "Is there anyone who has worked on zorgkantoren?", "Has anyone dealt with zorgkantoren?"):
         assert parse_topic(asked).topic == "zorgkantoren", asked
+    assert parse_topic("Weet iemand hoe je het gesprek aangaat?").topic == "hoe je het gesprek aangaat"
     # said, not asked: room chatter stays chatter
     assert parse_natural("Er zijn mensen die veel weten van dementie") is None
     assert parse_natural("Wij hebben collega's die ervaring hebben met nachtzorg") is None
+
+
+async def test_people_asking_each_other_in_a_room_are_left_alone_but_the_bot_reads_it_said_to_it(chat):
+    for said in ("Weet iemand of de trein morgen weer rijdt?", "heb jij tips voor de verjaardag van Anne?",
+                 "wie werkt er morgen op de groep?"):
+        assert await chat.say(said) == [], said
+    [reply] = await chat.dm("Weet iemand hoe het zit met zorgkantoren?")
+    assert reply.text.startswith("Over hoe het zit met zorgkantoren vond ik:")
+
+
+def test_a_greeting_or_a_correction_opening_a_question_is_no_part_of_its_topic():
+    assert parse_topic("Hoi! Vorige week sprak ik het zorgkantoor").topic == "Vorige week sprak ik het zorgkantoor"
+    assert parse_topic("sorry, ik bedoelde de inspectie").topic == "de inspectie"
+    assert parse_topic("no, I meant the care office").topic == "the care office"
+    assert parse_topic("hallo zorgkantoren").topic == "hallo zorgkantoren"    # no comma or stop: maybe a name
+    assert parse_topic("Hoi!").topic == "Hoi"                                # nothing after it: kept
 
 
 def test_what_comes_before_a_topic_pointing_back_is_cut_to_fit():

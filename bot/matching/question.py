@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 
 import string
 
-from bot.core.language import guess_language
+from bot.core.language import GREETINGS, guess_language
 from bot.core.text import tidy
 
 MAX_TOPIC = 200     # characters of a topic that are searched; a longer one is cut at a word
@@ -33,17 +33,23 @@ _LOOKING_NL = r"(?:(?:(?:ik|wij|we)\s+)?(?:zoek|zoeken)|(?:ik\s+ben|wij\s+zijn|w
 _WHO_NL = (rf"(?:(?:ken|kent|kennen)\s+(?:je|jij|jullie|u|iemand)|{_LOOKING_NL}|(?:is|zijn)\s+er"
            r"|(?:weet|weten)\s+(?:je|jij|jullie|u|iemand))\s+(?:nog\s+)?"
            r"(?:iemand|mensen|een\s+organisatie|organisaties|een\s+collega|collega's)\s+die")
+_TIPS_NL = r"(?:tips|ideeën|ideeen|voorbeelden|ervaringen)\s+(?:voor|met|over|van|bij|rond)"
+_EXAMPLE_NL = r"(?:nog\s+)?(?:een\s+)?(?:goed\s+|mooi\s+)?(?:voorbeeld|voorbeelden)\s+(?:van|met|over|bij|rond)"
 _FORMS_NL = [
     rf"{_WHO_NL}\s+(?:er\s+)?(?:al\s+)?(?:veel\s+|wat\s+)?(?:ervaring|kennis|verstand|expertise)\s+(?:heeft|hebben)\s+"
     r"(?:met|van|over|in|op\s+het\s+gebied\s+van)",
     rf"{_WHO_NL}\s+(?:er\s+)?(?:iets|meer|wat|veel|alles)?\s*(?:af\s+)?(?:weet|weten)\s+(?:van|over)",
-    rf"{_WHO_NL}\s+(?:mij|me|ons)?\s*(?:kan|kunnen|wil|willen)\s+(?:helpen|adviseren|meedenken)\s+(?:met|bij|over)",
+    rf"{_WHO_NL}\s+(?:met\s+(?:mij|me|ons)\s+)?(?:mij|me|ons)?\s*(?:kan|kunnen|wil|willen)\s+"
+    r"(?:helpen|adviseren|meedenken|sparren|meekijken|praten)\s+(?:met|bij|over)",
     r"wie\s+(?:van\s+jullie\s+)?(?:heeft|hebben|had)\s+(?:er\s+)?(?:al\s+)?(?:ervaring|kennis|verstand|tips|expertise)\s+(?:met|van|over|in|op\s+het\s+gebied\s+van)",
     rf"(?:heeft|hebben|had)\s+{_ANYONE_NL}\s+(?:al\s+)?(?:ervaring|kennis|verstand|tips|expertise)\s+(?:met|van|over|in|op\s+het\s+gebied\s+van)",
     rf"(?:weet|kent)\s+{_ANYONE_NL}\s+(?:iets|meer|wat|veel)?\s*(?:af\s+)?(?:van|over)",
     r"wie\s+(?:weet|kent)\s+(?:er\s+)?(?:iets|meer|wat|veel)?\s*(?:af\s+)?(?:van|over)",
     r"(?:ken|kent|kennen)\s+(?:je|jij|jullie|u|iemand)\s+(?:iemand|mensen|een\s+organisatie|organisaties)\s+(?:die|met)",
-    r"wie\s+kan\s+(?:mij|me|ons)?\s*(?:helpen|verder\s+helpen|iets\s+vertellen|adviseren)\s+(?:met|bij|over)",
+    r"wie\s+kan\s+(?:mij|me|ons)?\s*(?:helpen|verder\s+helpen|(?:iets\s+|meer\s+)?vertellen|adviseren)\s+(?:met|bij|over)",
+    rf"(?:hebben|heeft)\s+{_ANYONE_NL}\s+(?:nog\s+)?{_TIPS_NL}",
+    rf"(?:kent|kennen|weet|weten)\s+{_ANYONE_NL}\s+{_EXAMPLE_NL}",
+    r"^(?:iemand\s+|wie\s+)?(?:nog\s+)?(?:ervaring|kennis|tips)\s+(?:met|van|over|rond)",
     rf"(?:kan|wil)\s+{_ANYONE_NL}\s+(?:mij|me|ons)?\s*(?:helpen|adviseren)\s+(?:met|bij|over)",
     rf"(?:kan|wil)\s+{_ANYONE_NL}\s+(?:mij|me|ons)?\s*(?:iets|meer|wat)?\s*vertellen\s+over",
     rf"{_LOOKING_NL}\s+(?:iemand|mensen|een\s+organisatie|informatie|ervaringen|tips|voorbeelden)\s+"
@@ -62,10 +68,31 @@ _FORMS_EN = [
     r"i(?:'m|\s+am)\s+looking\s+for\s+(?:someone|people|anyone|information|examples|tips)\s+"
     r"(?:with\s+experience\s+(?:with|in)|who|for|on|about|with)",
     r"who\s+(?:is|are)\s+working\s+on",
+    r"(?:is\s+there\s+)?(?:anyone|anybody|someone|somebody)\s+who\s+(?:has|have)\s+(?:worked|dealt)\s+(?:on|with)",
+    r"(?:has|have)\s+(?:anyone|anybody|someone|somebody)\s+(?:here\s+)?(?:ever\s+)?(?:worked\s+on|dealt\s+with|tried)",
 ]
-_NATURAL = [(re.compile(rf"(?:^|\b){form}\b\s*", re.IGNORECASE), "nl") for form in _FORMS_NL] + [
-    (re.compile(rf"(?:^|\b){form}\b\s*", re.IGNORECASE), "en") for form in _FORMS_EN
+# Forms read only in a message said to the bot: in a room they are as often people asking each other
+# ("heb jij tips voor ...", "weet iemand of de trein rijdt?", "wie werkt er morgen op de groep?").
+_ADDRESSED_NL = [
+    rf"(?:heb|hebt)\s+(?:je|jij|u)\s+(?:nog\s+)?{_TIPS_NL}",
+    rf"(?:ken|weet)\s+(?:je|jij|u)\s+{_EXAMPLE_NL}",
+    # "weet iemand hoe je ...": its "hoe" kept; only opening the message, for after a story the
+    # "hoe ..." clause alone leaves out what it is about (the story is searched whole, as without a form)
+    rf"^(?:weet|weten)\s+(?:{_ANYONE_NL}|je|jij|u)\s+(?=(?:hoe|wat|waar|of)\s)",
+    r"wie\s+(?:werkt|werken)\s+(?:er\s+)?(?:bij|aan|met|op)",
 ]
+_ADDRESSED_EN = [
+    r"who\s+works?\s+(?:at|on|with|for)",
+]
+
+
+def _compiled(dutch: list[str], english: list[str]) -> list[tuple[re.Pattern[str], str]]:
+    return [(re.compile(rf"(?:^|\b){form}\b\s*", re.IGNORECASE), lang)
+            for forms, lang in ((dutch, "nl"), (english, "en")) for form in forms]
+
+
+_NATURAL = _compiled(_FORMS_NL, _FORMS_EN)
+_ADDRESSED = _compiled(_ADDRESSED_NL, _ADDRESSED_EN)
 # The nouns a question turns on, typed with one slip ("erfaring", "experiance"): read as meant,
 # or the whole sentence would be searched, frame and all. Only these: the rest of a form must
 # still match exactly, so chatter with a near-word in it stays chatter.
@@ -95,12 +122,25 @@ _SHORT = 6          # words: a longer topic that has such a word says what it is
 _JOIN = " — "       # between what came before and the topic: the reply quotes both
 
 
+# What a message may open with that is no part of its topic: a greeting ("Hoi! Vorige week ..."), or
+# setting the last question right ("sorry, ik bedoelde de inspectie" asks about de inspectie).
+_GREETING = "|".join(sorted(GREETINGS["nl"] | GREETINGS["en"]))
+_OPENING = re.compile(rf"^(?:(?:{_GREETING})(?:\s+(?:allemaal|iedereen|all|there|everyone|verbinder))?\s*[,!.:;]+\s*)*"
+                      r"(?:(?:(?:sorry|nee|no|oh)\s*,?\s*)*(?:ik\s+bedoel(?:de)?|i\s+mean[t]?)\s+(?:eigenlijk\s+|actually\s+)?)?",
+                      re.IGNORECASE)
+
+
+def _without_opening(text: str) -> str:
+    rest = text[_OPENING.match(text).end():]
+    return rest if rest.strip(_TRAILING) else text
+
+
 def parse_natural(text: str) -> Question | None:
     """The question in a free sentence, or None if it is not asking for expertise.
 
     Runs on every message in every room: on tidied text (single spaces, bounded
     length) each pattern is linear, whoever sent what."""
-    text = tidy(text)
+    text = _without_opening(tidy(text))
     found = _natural(text)
     if found is None:
         mended = _NEAR_NOUN.sub(_mend, text)
@@ -108,8 +148,8 @@ def parse_natural(text: str) -> Question | None:
     return found
 
 
-def _natural(text: str) -> Question | None:
-    for pattern, lang in _NATURAL:
+def _natural(text: str, forms: list[tuple[re.Pattern[str], str]] = _NATURAL) -> Question | None:
+    for pattern, lang in forms:
         match = pattern.search(text)
         if match:
             rest = text[match.end():]
@@ -145,7 +185,8 @@ def parse_topic(text: str, lang: str | None = None) -> Question:
     if command:
         text = text[command.end():]
         lang = lang or ("en" if command.group(1).lower() == ASK_COMMAND["en"] else None)
-    natural = parse_natural(text)
+    text = _without_opening(text)
+    natural = parse_natural(text) or _natural(text, _ADDRESSED)
     if natural:
         return natural if lang is None else replace(natural, lang=lang)
     return _bounded(text.rstrip(_TRAILING), lang or guess_language(text))
