@@ -244,6 +244,11 @@ def test_what_comes_before_a_topic_pointing_back_is_cut_to_fit():
     assert parse_topic("!!! Wie heeft ervaring met daarvan?").topic == "daarvan"
 
 
+async def test_a_reason_quotes_the_knowledges_spelling_of_a_word_only_its_stem_shares(chat):
+    [reply] = await chat.say("wie heeft ervaring met zorgkantooren?")      # stems as zorgkantoren
+    assert "verwant aan “zorgkantoor”" in reply.text and "“zorgkantooren”" not in reply.text
+
+
 async def test_english_plurals_and_cognates_meet_the_dutch_knowledge(chat):
     [reply] = await chat.say("who has experience with inspections?")
     assert reply.text.startswith("On inspections I found:")

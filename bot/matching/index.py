@@ -248,9 +248,14 @@ class Index:
         for terms in (*knowledge.synonyms, *((t.name, *t.aliases) for t in knowledge.themes.values())):
             frequency.update(content_words(" ".join(terms)))
         self._by_length: dict[int, list[str]] = defaultdict(list)
+        # a question's word as the knowledge writes it, where only its stem is there ("zorgkantooren"): a
+        # reason quotes the knowledge's spelling, not the slip
+        self._written_as: dict[str, str] = {}
         for w in sorted(frequency, key=lambda w: (-frequency[w], w)):   # the same repair at every start
             if len(w) >= 4:
                 self._by_length[len(w)].append(w)
+            self._written_as.setdefault(stem(w), w)
+        self._spelled = frozenset(frequency)
         self._groups = self._synonym_groups(knowledge)
         self._group_of: dict[tuple[str, ...], list[int]] = defaultdict(list)
         for number, group in enumerate(self._groups):
@@ -610,6 +615,12 @@ class Index:
                 reasons.append(reason)
         return tuple(reasons)
 
+    def _as_written(self, asked: str) -> str:
+        """`asked` as the knowledge spells it, when the knowledge holds only its stem."""
+        if " " in asked or asked.lower() in self._spelled:
+            return asked
+        return self._written_as.get(stem(asked.lower()), asked)
+
     def _explain(self, doc: _Doc, number: int, concept: _Concept) -> Reason | None:
         values = [self._value(expansion, number) for expansion in concept.expansions]
         best_value = max(values, default=0.0)
@@ -623,7 +634,7 @@ class Index:
                     hit = _find(item, stems, self._parts)
                     if hit:
                         shown = item if len(item) <= self._shown_item else hit
-                        return Reason(field.label, shown, via, "" if via is Via.DIRECT else concept.asked)
+                        return Reason(field.label, shown, via, "" if via is Via.DIRECT else self._as_written(concept.asked))
         return None
 
 
