@@ -115,18 +115,24 @@ async def handle(request: Request, context: Context) -> list[Reply]:
 async def handle_more(request: Request, context: Context) -> list[Reply]:
     """The rest of an answer: of the topic given, or of the asker's last question here."""
     t = _TEXT[request.lang]
-    topic = request.args.strip() or context.last_asked.of(request.message)
+    topic, page = (request.args.strip(), 1) if request.args.strip() else context.last_asked.next_page(request.message)
     if not topic:
         return [ReplyBuilder().para(t["more_what"], Code(f"!{MORE_COMMAND[request.lang]} {t['empty_example']}")).build()]
     found = await asyncio.to_thread(lookup, topic, context.snapshot.index, request.lang, near=False)
-    first = _Shown.pick(found.results, SHOWN)
-    rest = _Shown.pick([r for r in found.results if r not in first], SHOWN_MORE, first)
+    shown = _Shown.pick(found.results, SHOWN)
+    for _ in range(page):           # each "meer" again shows the page after the last one shown
+        rest = shown.after(found.results)
+        if rest.empty:              # all shown: however often asked, no more work than there are pages
+            break
+        shown = shown.joined(rest)
     reply = ReplyBuilder()
     shown_topic = found.question.topic or topic
     if rest.empty:
         return [reply.para(t["no_more"], Bold(quote(shown_topic)), ".").build()]
     reply.para(t["more_found"], Bold(quote(shown_topic)), t["more_found2"])
     _shown(reply, rest, context.snapshot.knowledge, request.lang, request.role, context.config.coordinators)
+    if not request.args.strip() and not shown.after(found.results).empty:
+        reply.para(t["more"], Code(f"!{MORE_COMMAND[request.lang]}"))      # the next page, of the last question
     return [reply.build()]
 
 
@@ -167,6 +173,15 @@ class _Shown:
         organisations = [r for r in results if r.kind is Kind.ORGANISATION][:counts[Kind.ORGANISATION]]
         return _Shown(people, under, examples, organisations)
 
+    def after(self, results: list[Result]) -> "_Shown":
+        """The page of "meer" after this one: what it did not show, SHOWN_MORE of each kind."""
+        return _Shown.pick([r for r in results if r not in self], SHOWN_MORE, self)
+
+    def joined(self, later: "_Shown") -> "_Shown":
+        """This page and a later one, as one: what neither may show again."""
+        return _Shown(self.people + later.people, self.under | later.under, self.examples + later.examples,
+                      self.organisations + later.organisations)
+
     def listed(self) -> set[str]:
         return {e for shown in self.under.values() for e in shown} | {r.id for r in self.examples}
 
@@ -184,7 +199,7 @@ def answer(reply: ReplyBuilder, topic: str, results: list[Result], knowledge: Kn
     reply.para(t["found"], Bold(quote(topic)), t["found2"])
     first = _Shown.pick(results, counts)
     _shown(reply, first, knowledge, lang, role, coordinators)
-    if not _Shown.pick([r for r in results if r not in first], SHOWN_MORE, first).empty:
+    if not first.after(results).empty:
         # a topic too long to repeat whole is asked again by the command alone (the last question)
         again = f" {topic}" if len(topic) <= QUOTED else ""
         reply.para(t["more"], Code(f"!{MORE_COMMAND[lang]}{again}"))

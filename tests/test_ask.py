@@ -162,12 +162,28 @@ async def test_meer_shows_the_rest_of_the_last_answer_and_nothing_shown_before(c
     assert english.text.startswith("More on care offices:")
 
 
+async def test_each_meer_shows_the_next_page_until_all_are_shown(chat):
+    await chat.say("wie heeft ervaring met zorgkantoren?")
+    pages = []
+    for _ in range(6):
+        [more] = await chat.say("!meer")
+        pages.append(more.text)
+        if more.text.startswith("Meer dan dit vond ik niet"):
+            break
+    assert pages[0].startswith("Meer over zorgkantoren:") and pages[-1].startswith("Meer dan dit vond ik niet")
+    assert all(page.endswith("Meer: !meer") for page in pages[:-2]) and not pages[-2].endswith("!meer")
+    assert len(set(pages)) == len(pages)                    # no page twice
+    await chat.say("wie heeft ervaring met zorgkantoren?")   # asked again: from the start
+    assert (await chat.say("!meer"))[0].text == pages[0]
+
+
 async def test_meer_said_to_the_bot_is_the_command(chat):
-    await chat.dm("wie heeft ervaring met zorgkantoren?")
     for said in ("meer", "Nog meer graag!", "meer?", "wie nog meer?", "heb je nog meer voorbeelden?"):
+        await chat.dm("wie heeft ervaring met zorgkantoren?")
         [more] = await chat.dm(said)
         assert more.text.startswith("Meer over zorgkantoren:"), said
     for english in ("more please", "who else?"):
+        await chat.dm("wie heeft ervaring met zorgkantoren?")
         assert (await chat.dm(english))[0].text.startswith("More on zorgkantoren:"), english
     [topic] = await chat.dm("meer dementie")            # a topic beside it: a question, not the rest of the last
     assert not topic.text.startswith("Meer over zorgkantoren")

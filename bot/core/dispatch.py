@@ -55,23 +55,32 @@ class Operations(Protocol):
 
 
 class LastAsked:
-    """What each asker last asked about in each room, so that a follow-up ("meer") knows what
-    it is about. In memory and bounded (least recently asked go first): after a restart a
-    follow-up asks for the topic again."""
+    """What each asker last asked about in each room, and how many pages of "meer" they have
+    seen of it, so that a follow-up knows what it is about and shows what it has not yet shown.
+    In memory and bounded (least recently asked go first): after a restart a follow-up asks for
+    the topic again."""
 
     def __init__(self, capacity: int = 1_000) -> None:
         self._capacity = capacity
-        self._topics: OrderedDict[tuple[str, str], str] = OrderedDict()
+        self._topics: OrderedDict[tuple[str, str], tuple[str, int]] = OrderedDict()
 
     def remember(self, message: Message, topic: str) -> None:
         key = (message.room_id, message.sender)
-        self._topics[key] = topic
+        self._topics[key] = (topic, 0)
         self._topics.move_to_end(key)
         while len(self._topics) > self._capacity:
             self._topics.popitem(last=False)
 
     def of(self, message: Message) -> str:
-        return self._topics.get((message.room_id, message.sender), "")
+        return self._topics.get((message.room_id, message.sender), ("", 0))[0]
+
+    def next_page(self, message: Message) -> tuple[str, int]:
+        """The last topic and the page of "meer" to show now (1 the first time), counted as seen."""
+        key = (message.room_id, message.sender)
+        topic, seen = self._topics.get(key, ("", 0))
+        if topic:
+            self._topics[key] = (topic, seen + 1)
+        return topic, seen + 1
 
 
 @dataclass
