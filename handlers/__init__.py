@@ -9,4 +9,4 @@ from __future__ import annotations
 from bot.core.dispatch import Route
 from handlers import admin, agenda, ask, gaps, help, pledges, smalltalk
 
-ROUTES: list[Route] = [ask.ROUTE, ask.MORE, agenda.ROUTE, smalltalk.ROUTE, pledges.ROUTE, pledges.EXPORT, admin.RELOAD, admin.STATUS, gaps.ROUTE, help.ROUTE]
+ROUTES: list[Route] = [ask.ROUTE, ask.MORE, agenda.ROUTE, smalltalk.ROUTE, agenda.ASKED, pledges.ROUTE, pledges.EXPORT, admin.RELOAD, admin.STATUS, gaps.ROUTE, help.ROUTE]

@@ -80,3 +80,27 @@ async def test_past_events_leave_the_agenda_and_an_all_day_one_lasts_its_whole_d
     assert all_day.title in same_day.text
     [after] = await agenda_at(max((e.end or e.start) for e in events).replace(year=2030)).say("!agenda")
     assert after.text == "Er staat niets op de agenda."
+
+
+async def test_an_event_asked_about_in_other_words_said_to_the_bot(agenda_chat, sample_state):
+    spring = next(e for e in coming(sample_state) if "Halfjaarlijkse ontmoeting" in e.title)
+    [named] = await agenda_chat.dm(f"wanneer is de {spring.title.split(' (')[0].lower()}?")
+    assert named.text.startswith("Op de agenda voor") and spring.title in named.text
+    june = [e for e in coming(sample_state) if e.start.month == 6]
+    [month] = await agenda_chat.dm("Zijn er evenementen in juni?")
+    assert month.text.startswith("Op de agenda voor “juni”") and all(e.title in month.text for e in june)
+    assert all(e.title not in month.text for e in coming(sample_state) if e.start.month != 6)
+    place = next(e.location for e in coming(sample_state) if e.location and e.location != "online")
+    [there] = await agenda_chat.dm(f"is er binnenkort iets in {place}?")
+    assert there.text.startswith(f"Op de agenda voor “{place}”")
+    [english] = await agenda_chat.dm("any events coming up?")
+    assert english.text.startswith("Coming up")
+    # "wanneer is ..." naming no event is a question; and in a room, people asking each other are left alone
+    [question] = await agenda_chat.dm("wanneer is de beste tijd om zorgkantoren te bellen?")
+    assert not question.text.startswith("Op de agenda")
+    assert await agenda_chat.say("wanneer is de halfjaarlijkse ontmoeting?") == []
+
+
+async def test_a_month_in_the_agenda_term_says_when(agenda_chat, sample_state):
+    [reply] = await agenda_chat.say("!agenda juni")
+    assert reply.text.startswith("Op de agenda voor “juni”") and "juni" in reply.text.splitlines()[1]
