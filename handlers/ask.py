@@ -7,6 +7,7 @@ asker may see them; a private contact is reached through a coordinator.
 from __future__ import annotations
 
 import asyncio
+import re
 from dataclasses import dataclass
 
 from bot.core.dispatch import Context, Request, Route
@@ -26,6 +27,12 @@ LOOKED_UP = 30          # results looked up, enough for both
 MORE_COMMAND = {"nl": "meer", "en": "more"}
 QUOTED = 80     # characters of the question a reply repeats: enough to recognise it, never a wall
 NEED_COMMAND = {"nl": "haal", "en": "need"}     # where a question nobody here answers can be posted
+OFFER_COMMAND = {"nl": "breng", "en": "offer"}  # ... and what a member offers, said in words
+# a message that offers rather than asks: "ik kan anderen helpen met", "wij bieden aan", "dat wil ik graag delen"
+_OFFERS = re.compile(r"\b(?:(?:ik|wij|we)\s+(?:kan|kunnen|wil|willen)\s+(?:\w+\s+){0,3}?(?:helpen|delen|aanbieden|laten\s+zien)"
+                     r"|(?:ik|wij|we)\s+(?:bied|bieden)\b|(?:wil|willen)\s+(?:ik|wij|we)\s+(?:graag\s+)?(?:delen|aanbieden)"
+                     r"|(?:i|we)\s+(?:can|could|would\s+like\s+to)\s+(?:\w+\s+){0,3}?(?:help|share|offer)|(?:i|we)\s+offer)\b",
+                     re.IGNORECASE)
 
 _TEXT = {
     "nl": {
@@ -35,6 +42,7 @@ _TEXT = {
         "members_only": "Contactgegevens zijn alleen voor leden van het netwerk",
         "none": "Ik vond niemand en geen praktijkvoorbeeld dat goed past bij ",
         "related": "Verwante thema's: ", "post": "Je kunt het ook als vraag in het netwerk zetten: ",
+        "post_offer": "Je kunt het ook als aanbod in het netwerk zetten: ",
         "empty": "Waarover wil je iets weten? Bijvoorbeeld: ", "empty_example": "zorgkantoren",
         "shortened": "Je vraag was lang: ik heb gezocht op het begin ervan.",
         "more": "Meer: ", "more_found": "Meer over ", "more_found2": ":",
@@ -52,6 +60,7 @@ _TEXT = {
         "members_only": "Contact details are for network members only",
         "none": "I found no one and no practice example that fits ",
         "related": "Related themes: ", "post": "You can also post it as a need in the network: ",
+        "post_offer": "You can also post it as an offer in the network: ",
         "empty": "What would you like to know about? For example: ", "empty_example": "care offices",
         "shortened": "Your question was long: I searched on its beginning.",
         "more": "More: ", "more_found": "More on ", "more_found2": ":",
@@ -106,7 +115,7 @@ async def handle(request: Request, context: Context) -> list[Reply]:
         answer(reply, question.topic, found.results, snapshot.knowledge, request.lang, request.role,
                context.config.coordinators, counts)
     else:
-        no_match(reply, question.topic, found.near, snapshot.knowledge, request.lang)
+        no_match(reply, question.topic, found.near, snapshot.knowledge, request.lang, request.message.text)
         if context.unanswered is not None:      # a knowledge gap: what was asked, never who asked
             await context.unanswered.record(question.topic, request.lang, request.message.room_id)
     return [reply.build()]
@@ -221,13 +230,18 @@ def _shown(reply: ReplyBuilder, shown: _Shown, knowledge: Knowledge, lang: str, 
         reply.items([_organisation(r, knowledge, lang) for r in shown.organisations])
 
 
-def no_match(reply: ReplyBuilder, topic: str, near: list[Result], knowledge: Knowledge, lang: str) -> None:
+def no_match(reply: ReplyBuilder, topic: str, near: list[Result], knowledge: Knowledge, lang: str,
+             said: str = "") -> None:
+    """No good match; where `said` (the message) offers something, the pointer is to offering it."""
     t = _TEXT[lang]
     reply.para(t["none"], Bold(quote(topic)), ".")
     themes = _related_themes(near, knowledge)
     if themes:
         reply.para(t["related"], ", ".join(themes))
-    reply.para(t["post"], Code(f"!{NEED_COMMAND[lang]} {quote(topic)}"))
+    if _OFFERS.search(said):
+        reply.para(t["post_offer"], Code(f"!{OFFER_COMMAND[lang]} {quote(topic)}"))
+    else:
+        reply.para(t["post"], Code(f"!{NEED_COMMAND[lang]} {quote(topic)}"))
 
 
 def _person(result: Result, examples: tuple[str, ...], knowledge: Knowledge, lang: str, role: Role,

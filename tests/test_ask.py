@@ -60,6 +60,13 @@ async def test_no_match_says_so_and_suggests_a_need(chat):
     assert "Mensen met ervaring" not in reply.text
 
 
+async def test_an_offer_nobody_matches_is_pointed_at_offering_it(chat):
+    [dutch] = await chat.dm("Ik kan anderen helpen met het opzetten van een buurtmoestuin")
+    assert "als aanbod in het netwerk zetten: !breng Ik kan anderen helpen" in dutch.text and "!haal" not in dutch.text
+    [english] = await chat.dm("We can help others with rooftop gardens")
+    assert "as an offer in the network: !offer" in english.text
+
+
 async def test_no_match_in_english_suggests_posting_a_need(chat):
     [reply] = await chat.say("who has experience with dentistry?")
     assert "I found no one" in reply.text and "!need dentistry" in reply.text
